@@ -1,0 +1,286 @@
+"""Customers, their identities, posts, conversations (cases), notes, tags and the audit log."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+from parley.accounts.models import Brand, Team
+from parley.platforms.models import ChannelAccount, Platform
+
+
+class Customer(models.Model):
+    """A person the brand talks to; may hold identities on several platforms."""
+
+    brand = models.ForeignKey(Brand, on_delete=models.CASCADE, related_name="customers")
+    display_name = models.CharField(max_length=200, blank=True)
+    is_vip = models.BooleanField(default=False)
+    notes = models.TextField(blank=True)
+    # Set when this customer was merged into another; its identities and
+    # conversations then live on the target.
+    merged_into = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return self.display_name or f"Customer {self.pk}"
+
+    @property
+    def first_name(self) -> str:
+        for identity in self.identities.all():
+            if identity.first_name:
+                return identity.first_name
+        return ""
+
+
+class Identity(models.Model):
+    """One account of a customer on one platform."""
+
+    brand = models.ForeignKey(Brand, on_delete=models.CASCADE, related_name="identities")
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="identities")
+    # The customer this identity was first created with; unmerging returns it there.
+    original_customer = models.ForeignKey(
+        Customer, null=True, blank=True, on_delete=models.SET_NULL, related_name="original_identities"
+    )
+    platform = models.CharField(max_length=20, choices=Platform.choices)
+    platform_user_id = models.CharField(max_length=128)
+    handle = models.CharField(max_length=128, blank=True)
+    display_name = models.CharField(max_length=200, blank=True)
+    first_name = models.CharField(max_length=80, blank=True)
+    followers = models.PositiveIntegerField(default=0)
+    verified = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name_plural = "identities"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["brand", "platform", "platform_user_id"], name="identity_unique_per_platform"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.platform}:{self.handle or self.platform_user_id}"
+
+    @property
+    def label(self) -> str:
+        if self.handle:
+            return self.handle if self.handle.startswith("@") or self.platform == "email" else f"@{self.handle}"
+        return self.display_name or self.platform_user_id
+
+
+class Tag(models.Model):
+    brand = models.ForeignKey(Brand, on_delete=models.CASCADE, related_name="tags")
+    name = models.CharField(max_length=60)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["brand", "name"], name="tag_unique_per_brand")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Status(models.TextChoices):
+    NEW = "new", "New"
+    OPEN = "open", "Open"
+    PENDING_CUSTOMER = "pending_customer", "Pending customer"
+    PENDING_INTERNAL = "pending_internal", "Pending internal"
+    RESOLVED = "resolved", "Resolved"
+    CLOSED = "closed", "Closed"
+    MERGED = "merged", "Merged"
+
+
+# Statuses in which a conversation still needs the team's attention.
+ACTIVE_STATUSES = (Status.NEW, Status.OPEN, Status.PENDING_CUSTOMER, Status.PENDING_INTERNAL)
+
+
+class Conversation(models.Model):
+    """A case: one customer's matter across the public thread and private messages."""
+
+    brand = models.ForeignKey(Brand, on_delete=models.CASCADE, related_name="conversations")
+    customer = models.ForeignKey(
+        Customer, null=True, blank=True, on_delete=models.SET_NULL, related_name="conversations"
+    )
+    channel = models.ForeignKey(
+        ChannelAccount, null=True, blank=True, on_delete=models.SET_NULL, related_name="conversations"
+    )
+    platform = models.CharField(max_length=20, choices=Platform.choices)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.NEW)
+    team = models.ForeignKey(Team, null=True, blank=True, on_delete=models.SET_NULL, related_name="conversations")
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="assigned"
+    )
+    # 0-100; triage computes it, agents may raise it.
+    priority = models.PositiveSmallIntegerField(default=0)
+    tags = models.ManyToManyField(Tag, blank=True, related_name="conversations")
+    subject = models.CharField(max_length=200, blank=True)
+    # True when the matter began in public (a public reply is then due at the close).
+    started_public = models.BooleanField(default=True)
+    merged_into = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField()
+    updated_at = models.DateTimeField(auto_now=True)
+    last_post_at = models.DateTimeField()
+    last_inbound_at = models.DateTimeField(null=True, blank=True)
+    # When the customer started waiting for us; null when the brand spoke last.
+    waiting_since = models.DateTimeField(null=True, blank=True)
+    first_response_at = models.DateTimeField(null=True, blank=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    reopened_count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["brand", "status", "waiting_since"], name="conv_brand_status_wait"),
+            models.Index(fields=["brand", "status", "priority"], name="conv_brand_status_prio"),
+            models.Index(fields=["brand", "last_post_at"], name="conv_brand_last_post"),
+            models.Index(fields=["team", "status", "waiting_since"], name="conv_team_status_wait"),
+            models.Index(fields=["assignee", "status"], name="conv_assignee_status"),
+            models.Index(fields=["customer", "channel", "status"], name="conv_customer_channel"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.ref} {self.subject[:40]}"
+
+    @property
+    def ref(self) -> str:
+        return f"C-{self.pk:06d}" if self.pk else "C-new"
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in ACTIVE_STATUSES
+
+
+class Post(models.Model):
+    class Kind(models.TextChoices):
+        POST = "post", "Public post"
+        COMMENT = "comment", "Comment"
+        REPLY = "reply", "Reply"
+        MENTION = "mention", "Mention"
+        QUOTE = "quote", "Quote"
+        DM = "dm", "Direct message"
+        REVIEW = "review", "Review"
+        EMAIL = "email", "Email"
+
+    class Direction(models.TextChoices):
+        INBOUND = "in", "Inbound"
+        OUTBOUND = "out", "Outbound"
+
+    class Visibility(models.TextChoices):
+        PUBLIC = "public", "Public"
+        PRIVATE = "private", "Private"
+
+    class Delivery(models.TextChoices):
+        NONE = "", "Not applicable"
+        PENDING = "pending", "Pending delivery"
+        SENT = "sent", "Sent"
+        FAILED = "failed", "Failed"
+
+    brand = models.ForeignKey(Brand, on_delete=models.CASCADE, related_name="posts")
+    conversation = models.ForeignKey(Conversation, on_delete=models.CASCADE, related_name="posts")
+    channel = models.ForeignKey(
+        ChannelAccount, null=True, blank=True, on_delete=models.SET_NULL, related_name="posts"
+    )
+    platform = models.CharField(max_length=20, choices=Platform.choices)
+    # The platform's id; null for an outbound reply not yet delivered.
+    platform_id = models.CharField(max_length=128, null=True, blank=True)
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.POST)
+    direction = models.CharField(max_length=3, choices=Direction.choices, default=Direction.INBOUND)
+    visibility = models.CharField(max_length=10, choices=Visibility.choices, default=Visibility.PUBLIC)
+    text = models.TextField(blank=True)
+    language = models.CharField(max_length=16, blank=True)
+    author = models.ForeignKey(Identity, null=True, blank=True, on_delete=models.SET_NULL, related_name="posts")
+    # The agent who wrote an outbound post in Parley.
+    author_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="children")
+    # Platform id of the post this one answers; kept so that a reply stored
+    # before its parent is linked when the parent arrives.
+    in_reply_to_id = models.CharField(max_length=128, blank=True, default="")
+    platform_conversation_id = models.CharField(max_length=128, blank=True, default="")
+    url = models.URLField(max_length=500, blank=True)
+    created_at = models.DateTimeField()
+    received_at = models.DateTimeField()
+    likes = models.PositiveIntegerField(default=0)
+    reposts = models.PositiveIntegerField(default=0)
+    replies = models.PositiveIntegerField(default=0)
+    raw = models.JSONField(null=True, blank=True)
+    is_edited = models.BooleanField(default=False)
+    edited_at = models.DateTimeField(null=True, blank=True)
+    is_deleted = models.BooleanField(default=False)
+    deleted_at = models.DateTimeField(null=True, blank=True)
+    delivery_status = models.CharField(max_length=10, choices=Delivery.choices, default=Delivery.NONE, blank=True)
+    delivery_error = models.TextField(blank=True)
+    idempotency_key = models.CharField(max_length=64, null=True, blank=True, unique=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["brand", "platform", "platform_id"], name="post_unique_platform_id"
+            )
+        ]
+        indexes = [
+            models.Index(fields=["conversation", "created_at"], name="post_conv_created"),
+            models.Index(fields=["brand", "platform", "in_reply_to_id"], name="post_in_reply_to"),
+            models.Index(fields=["brand", "platform", "platform_conversation_id"], name="post_platform_conv"),
+            models.Index(fields=["brand", "received_at"], name="post_brand_received"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.platform}:{self.platform_id} {self.text[:40]}"
+
+    @property
+    def shown_text(self) -> str:
+        """The text as it may be displayed: nothing once the platform deleted it."""
+        return "" if self.is_deleted else self.text
+
+
+class Note(models.Model):
+    """An internal note on a conversation; never sent to the customer."""
+
+    conversation = models.ForeignKey(Conversation, on_delete=models.CASCADE, related_name="notes")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    text = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at"]
+
+
+class AppendOnlyQuerySet(models.QuerySet):
+    def update(self, **kwargs):  # noqa: D102
+        raise PermissionError("audit events are append-only")
+
+    def delete(self):  # noqa: D102
+        raise PermissionError("audit events are append-only")
+
+
+class AuditEvent(models.Model):
+    """Who did what, when, on what. Append-only."""
+
+    brand = models.ForeignKey(Brand, null=True, on_delete=models.CASCADE, related_name="audit_events")
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    # "system", "import", "api:<user>", ... for actions no person took.
+    actor_label = models.CharField(max_length=120, blank=True)
+    verb = models.CharField(max_length=60)
+    object_type = models.CharField(max_length=60)
+    object_id = models.CharField(max_length=64)
+    conversation = models.ForeignKey(
+        Conversation, null=True, blank=True, on_delete=models.SET_NULL, related_name="audit_events"
+    )
+    data = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise PermissionError("audit events are append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("audit events are append-only")
