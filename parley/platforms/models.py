@@ -55,3 +55,21 @@ class ChannelAccount(models.Model):
     @property
     def has_credentials(self) -> bool:
         return bool(self.credentials_encrypted)
+
+
+def channel_for(brand: Brand, platform: str, ref: str) -> ChannelAccount | None:
+    """The brand's channel account on `platform` named by id or handle, created when new.
+
+    An empty `ref` means the brand's first account on that platform, if any.
+    """
+    ref = (ref or "").strip().lstrip("@")
+    qs = ChannelAccount.objects.filter(brand=brand, platform=platform)
+    if not ref:
+        return qs.order_by("id").first()
+    found = qs.filter(models.Q(external_id=ref) | models.Q(handle__iexact=ref)).order_by("id").first()
+    if found is not None:
+        return found
+    channel, _ = ChannelAccount.objects.get_or_create(
+        brand=brand, platform=platform, external_id=ref[:128], defaults={"handle": ref[:128]}
+    )
+    return channel
