@@ -46,6 +46,19 @@ def env_int(name: str, default: int, minimum: int | None = None) -> int:
     return value
 
 
+def env_float(name: str, default: float, minimum: float | None = None) -> float:
+    raw = os.environ.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name}={raw!r} is not a number") from None
+    if minimum is not None and value < minimum:
+        raise ImproperlyConfigured(f"{name}={value} must be at least {minimum}")
+    return value
+
+
 def env_list(name: str, default: list[str]) -> list[str]:
     raw = os.environ.get(name)
     if raw is None or raw.strip() == "":
@@ -212,7 +225,7 @@ PARLEY_MAX_POST_CHARS = env_int("PARLEY_MAX_POST_CHARS", 20000, 280)
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("PARLEY_MAX_REQUEST_BYTES", 2_621_440, 1024)
 # Inbox page size and how often the live stream polls for changes (seconds).
 PARLEY_INBOX_PAGE_SIZE = env_int("PARLEY_INBOX_PAGE_SIZE", 50, 1)
-PARLEY_LIVE_POLL_SECONDS = float(env_str("PARLEY_LIVE_POLL_SECONDS", "0.5"))
+PARLEY_LIVE_POLL_SECONDS = env_float("PARLEY_LIVE_POLL_SECONDS", 0.5, 0.1)
 
 LOGGING = {
     "version": 1,
