@@ -344,13 +344,14 @@ def set_status(conversation: Conversation, status: str, actor, now: datetime | N
             conversation.closed_at = now
             conversation.resolved_at = conversation.resolved_at or now
             fields += ["closed_at", "resolved_at"]
-        elif old in (Status.RESOLVED, Status.CLOSED):
+        elif old in (Status.RESOLVED, Status.CLOSED):  # reopened by hand
             conversation.resolved_at = None
             conversation.closed_at = None
             conversation.reopened_count += 1
             fields += ["resolved_at", "closed_at", "reopened_count"]
         _touch(conversation, *fields)
-        verb = "conversation.reopened" if old in (Status.RESOLVED, Status.CLOSED) else "conversation.status"
+        reopening = old in (Status.RESOLVED, Status.CLOSED) and status in ACTIVE_STATUSES
+        verb = "conversation.reopened" if reopening else "conversation.status"
         record(conversation.brand, actor, verb, conversation, conversation, old=old, new=status)
     return conversation
 
