@@ -100,6 +100,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
+    "drf_spectacular_sidecar",  # Redoc and Swagger UI assets served from our static files
     "django_tasks",
     "django_tasks_db",
     "parley.accounts",
@@ -210,6 +211,16 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Conversations, posts and actions of a Parley installation.",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
+    # The docs pages load their scripts from drf-spectacular-sidecar's static files, never a CDN.
+    "REDOC_DIST": "SIDECAR",
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "ConversationStatusEnum": "parley.inbox.models.Status",
+        "SettableStatusEnum": "parley.api.serializers.SETTABLE_STATUSES",
+        "IngestOutcomeEnum": "parley.api.serializers.INGEST_OUTCOMES",
+    },
 }
 
 # --- Parley ---------------------------------------------------------------------

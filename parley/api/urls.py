@@ -1,7 +1,30 @@
-from django.urls import path
-from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView
+from django.urls import path, re_path
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+
+from . import views
+
+conversation = "v1/brands/<slug:brand>/conversations/<int:pk>/"
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("docs/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-docs"),
+    path(
+        "docs/",
+        SpectacularRedocView.as_view(url_name="api-schema", template_name="api/redoc.html"),
+        name="api-docs",
+    ),
+    path("docs/swagger/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-swagger"),
+    path("v1/brands/", views.BrandListView.as_view(), name="api-brands"),
+    path("v1/brands/<slug:brand>/conversations/", views.ConversationListView.as_view(), name="api-list"),
+    path(conversation, views.ConversationDetailView.as_view(), name="api-conversation"),
+    path(conversation + "assign/", views.AssignView.as_view(), name="api-assign"),
+    path(conversation + "status/", views.StatusView.as_view(), name="api-status"),
+    path(conversation + "notes/", views.NoteView.as_view(), name="api-notes"),
+    path(conversation + "tags/", views.TagsView.as_view(), name="api-tags"),
+    path(conversation + "replies/", views.ReplyView.as_view(), name="api-replies"),
+    path(
+        "v1/brands/<slug:brand>/customers/<int:pk>/", views.CustomerDetailView.as_view(), name="api-customer"
+    ),
+    path("v1/brands/<slug:brand>/posts/", views.IngestView.as_view(), name="api-ingest"),
+    # Anything else under /api/v1/ answers a JSON 404 rather than an HTML page.
+    re_path(r"^v1/", views.not_found),
 ]
