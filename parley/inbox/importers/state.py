@@ -1,0 +1,366 @@
+"""Threading one import batch in memory, exactly as `actions.ingest_post` would.
+
+`bulk.py` loads what the database already knows about the batch (posts it
+names, their conversations and posts' times, the authors' identities and
+their conversations), `BatchThreader.place` threads each record in turn with
+`parley.inbox.threading.decide`, and `bulk.py` writes the outcome. The steps of
+`place` follow `actions._ingest_new` one for one: identity upsert, candidates
+(reply chain, platform thread, the author's latest conversation on the
+channel, orphans), decision, new/join/reopen, merges, the post, parents for
+replies that arrived first, conversation times.
+
+One difference, invisible to anyone: a conversation created and merged away
+within the same batch is never written (nothing outside the batch's
+transaction could have seen it), nor its audit events.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from itertools import chain
+
+from parley.inbox import threading as policy
+from parley.inbox.ingest import AuthorData
+from parley.inbox.models import Conversation, Customer, Identity, Status
+from parley.inbox.timeline import PostMoment, summarise
+
+from .records import Record
+
+MERGED = Status.MERGED.value
+NEW = Status.NEW.value
+OPEN = Status.OPEN.value
+PENDING_CUSTOMER = Status.PENDING_CUSTOMER.value
+# Keys of conversations created in a batch sort after every stored primary key,
+# in creation order, as their real keys will.
+TEMP_BASE = 10**15
+
+
+class ConvState:
+    """A conversation during the batch: its row, its posts' times, where it merged to."""
+
+    __slots__ = ("key", "obj", "stored", "ckey", "moments", "counted_max", "merged_into", "dirty")
+
+    def __init__(self, key: int, obj: Conversation, stored: bool, ckey, moments: list[PostMoment]):
+        self.key = key
+        self.obj = obj
+        self.stored = stored
+        self.ckey = ckey  # customer key: a stored customer's pk, or a negative number for a new one
+        self.moments = moments
+        counted = [m.created_at for m in moments if m.counts]
+        self.counted_max = max(counted) if counted else None
+        self.merged_into: ConvState | None = None
+        self.dirty = False
+
+    def ref(self) -> policy.ConversationRef:
+        obj = self.obj
+        return policy.ConversationRef(self.key, obj.status, obj.resolved_at, obj.created_at)
+
+    def add_moment(self, moment: PostMoment) -> None:
+        self.moments.append(moment)
+        if moment.counts and (self.counted_max is None or moment.created_at > self.counted_max):
+            self.counted_max = moment.created_at
+
+    def refresh_last_post(self) -> None:
+        if self.counted_max is not None:
+            self.obj.last_post_at = self.counted_max
+
+    def summarise(self) -> None:
+        """Final times from every post, as actions.refresh_times computes them."""
+        times = summarise(self.moments)
+        obj = self.obj
+        obj.last_post_at = times.last_post_at or obj.last_post_at
+        obj.last_inbound_at = times.last_inbound_at
+        obj.waiting_since = times.waiting_since
+        obj.first_response_at = times.first_response_at
+
+
+def live(conv: ConvState | None) -> ConvState | None:
+    """Follow merges to the conversation that holds the posts now (actions._live)."""
+    seen = set()
+    while conv is not None and conv.obj.status == MERGED and conv.merged_into is not None:
+        if conv.key in seen:
+            break
+        seen.add(conv.key)
+        conv = conv.merged_into
+    return conv
+
+
+class PostState:
+    """A post the batch knows of: stored (pk set) or new (record set)."""
+
+    __slots__ = ("pid", "conv", "created_at", "pk", "has_parent", "parent", "record", "identity", "channel_id", "obj")
+
+    def __init__(self, pid, conv, created_at, *, pk=None, has_parent=False, record=None, identity=None,
+                 channel_id=None, parent=None):
+        self.pid = pid
+        self.conv = conv
+        self.created_at = created_at
+        self.pk = pk
+        self.has_parent = has_parent
+        self.parent: PostState | None = parent
+        self.record: Record | None = record
+        self.identity: IdentityState | None = identity
+        self.channel_id = channel_id
+        self.obj = None  # the Post row once written
+
+
+class IdentityState:
+    __slots__ = ("obj", "ckey", "new", "dirty")
+
+    def __init__(self, obj: Identity, ckey, new: bool):
+        self.obj = obj
+        self.ckey = ckey
+        self.new = new
+        self.dirty = False
+
+
+@dataclass
+class PlatformIndex:
+    """The batch's view of one platform's posts: by id, by parent id, by thread id."""
+
+    posts: dict
+    replies: dict
+    threads: dict
+
+
+def _by_created(post: PostState):
+    return post.created_at
+
+
+class BatchThreader:
+    def __init__(self, brand_id: int, reopen_window: timedelta, temp_start: int = TEMP_BASE):
+        self.brand_id = brand_id
+        self.window = reopen_window
+        self.indexes: dict[str, PlatformIndex] = {}
+        self.convs: dict[int, ConvState] = {}
+        self.identities: dict[tuple[str, str], IdentityState] = {}
+        self.by_author: dict[tuple, list[ConvState]] = {}
+        self.new_customers: dict[int, Customer] = {}
+        self.new_posts: list[PostState] = []
+        self.parent_links: list[tuple[PostState, PostState]] = []  # (stored child, new parent)
+        self.stored_merges: list[ConvState] = []
+        self.events: list[tuple[str, ConvState, ConvState, dict]] = []
+        self._next_key = temp_start
+        self._next_customer = -1
+
+    # --- what the database knows ------------------------------------------------------
+
+    def index(self, platform: str) -> PlatformIndex:
+        found = self.indexes.get(platform)
+        if found is None:
+            found = self.indexes[platform] = PlatformIndex({}, {}, {})
+        return found
+
+    def add_stored_conversation(self, obj: Conversation, moments: list[PostMoment]) -> ConvState:
+        conv = ConvState(obj.pk, obj, True, obj.customer_id, moments)
+        self.convs[obj.pk] = conv
+        if obj.customer_id is not None and obj.status != MERGED:
+            self.by_author.setdefault((obj.customer_id, obj.channel_id), []).append(conv)
+        return conv
+
+    def link_stored_merges(self) -> None:
+        for conv in self.convs.values():
+            target = conv.obj.merged_into_id
+            if conv.obj.status == MERGED and target is not None:
+                conv.merged_into = self.convs.get(target)
+
+    def add_stored_post(self, platform, pk, pid, conversation_id, created_at, has_parent, in_reply_to, thread) -> None:
+        index = self.index(platform)
+        post = PostState(pid, self.convs[conversation_id], created_at, pk=pk, has_parent=has_parent)
+        if pid is not None:
+            index.posts[pid] = post
+        if in_reply_to:
+            index.replies.setdefault(in_reply_to, []).append(post)
+        if thread:
+            index.threads.setdefault(thread, []).append(post)
+
+    def add_stored_identity(self, obj: Identity) -> None:
+        self.identities[(obj.platform, obj.platform_user_id)] = IdentityState(obj, obj.customer_id, False)
+
+    # --- threading ------------------------------------------------------------------------
+
+    def place(self, record: Record, channel_id: int | None) -> bool:
+        """Thread one record; False when the post is already stored (a duplicate)."""
+        post = record.post
+        index = self.index(post.platform)
+        pid = post.platform_id
+        if pid in index.posts:
+            return False
+        identity = self._upsert_identity(post.platform, post.author) if post.author is not None else None
+        inbound = post.direction == "in"
+
+        parent = index.posts.get(post.in_reply_to_id) if post.in_reply_to_id else None
+        thread = None
+        thread_id = post.platform_conversation_id
+        if thread_id:
+            holders = index.threads.get(thread_id)
+            holder = max(holders, key=_by_created) if holders else index.posts.get(thread_id)
+            thread = live(holder.conv) if holder is not None else None
+        latest = self._author_latest(identity.ckey, channel_id) if inbound and identity is not None else None
+        orphans = {}
+        for holder in chain(index.replies.get(pid, ()), index.threads.get(pid, ())):
+            conv = live(holder.conv)
+            orphans[conv.key] = conv
+
+        decision = policy.decide(
+            policy.Arrival(inbound, post.created_at),
+            policy.Candidates(
+                parent=live(parent.conv).ref() if parent is not None else None,
+                platform_thread=thread.ref() if thread is not None else None,
+                author_latest=latest.ref() if latest is not None else None,
+                orphans=tuple(c.ref() for c in orphans.values()),
+            ),
+            self.window,
+        )
+
+        if decision.action == policy.NEW:
+            conv = self._new_conversation(record, channel_id, identity.ckey if identity and inbound else None)
+            self.events.append(("conversation.created", conv, conv, {"reason": decision.reason}))
+        else:
+            conv = self.convs[decision.conversation_id]
+            obj = conv.obj
+            if decision.action == policy.REOPEN:
+                obj.status = OPEN
+                obj.resolved_at = None
+                obj.reopened_count += 1
+                self.events.append(("conversation.reopened", conv, conv, {"reason": decision.reason}))
+            elif inbound and obj.status == PENDING_CUSTOMER:
+                obj.status = OPEN
+            if conv.ckey is None and identity is not None and inbound:
+                self._set_customer(conv, identity.ckey)
+                obj.subject = obj.subject or post.text[:200]
+        for source_id in decision.merge_ids:
+            self._merge(self.convs[source_id], conv)
+
+        new = PostState(pid, conv, post.created_at, record=record, identity=identity, channel_id=channel_id,
+                        parent=parent)
+        index.posts[pid] = new
+        if post.in_reply_to_id:
+            index.replies.setdefault(post.in_reply_to_id, []).append(new)
+        if thread_id:
+            index.threads.setdefault(thread_id, []).append(new)
+        for child in index.replies.get(pid, ()):
+            if child.pk is None:
+                if child.parent is None:
+                    child.parent = new
+            elif not child.has_parent:
+                child.has_parent = True
+                self.parent_links.append((child, new))
+        self.new_posts.append(new)
+
+        conv.add_moment(PostMoment(inbound, post.created_at, True))
+        if conv.obj.created_at > post.created_at:
+            conv.obj.created_at = post.created_at
+        conv.refresh_last_post()
+        conv.dirty = True
+        return True
+
+    def _upsert_identity(self, platform: str, author: AuthorData) -> IdentityState:
+        key = (platform, author.platform_user_id)
+        state = self.identities.get(key)
+        if state is None:
+            customer = Customer(
+                brand_id=self.brand_id,
+                display_name=author.display_name or author.handle or author.platform_user_id,
+            )
+            ckey = self._next_customer
+            self._next_customer -= 1
+            self.new_customers[ckey] = customer
+            identity = Identity(
+                brand_id=self.brand_id,
+                platform=platform,
+                platform_user_id=author.platform_user_id,
+                handle=author.handle,
+                display_name=author.display_name,
+                first_name=author.first_name,
+                followers=author.followers or 0,
+                verified=bool(author.verified),
+            )
+            state = self.identities[key] = IdentityState(identity, ckey, True)
+            return state
+        identity = state.obj
+        changed = False
+        for name in ("handle", "display_name", "first_name"):
+            value = getattr(author, name)
+            if value and getattr(identity, name) != value:
+                setattr(identity, name, value)
+                changed = True
+        if author.followers is not None and author.followers != identity.followers:
+            identity.followers = author.followers
+            changed = True
+        if author.verified is not None and bool(author.verified) != identity.verified:
+            identity.verified = bool(author.verified)
+            changed = True
+        if changed and not state.new:
+            state.dirty = True
+        return state
+
+    def _author_latest(self, ckey, channel_id) -> ConvState | None:
+        best = None
+        for conv in self.by_author.get((ckey, channel_id), ()):
+            if conv.obj.status == MERGED:
+                continue
+            if best is None or (conv.obj.last_post_at, conv.key) > (best.obj.last_post_at, best.key):
+                best = conv
+        return best
+
+    def _set_customer(self, conv: ConvState, ckey) -> None:
+        conv.ckey = ckey
+        self.by_author.setdefault((ckey, conv.obj.channel_id), []).append(conv)
+        conv.dirty = True
+
+    def _new_conversation(self, record: Record, channel_id, ckey) -> ConvState:
+        post = record.post
+        obj = Conversation(
+            brand_id=self.brand_id,
+            channel_id=channel_id,
+            platform=post.platform,
+            status=NEW,
+            subject=post.text[:200],
+            started_public=post.visibility == "public",
+            created_at=post.created_at,
+            last_post_at=post.created_at,
+        )
+        conv = ConvState(self._next_key, obj, False, None, [])
+        self._next_key += 1
+        self.convs[conv.key] = conv
+        if ckey is not None:
+            self._set_customer(conv, ckey)
+        return conv
+
+    def _merge(self, source: ConvState, target: ConvState) -> None:
+        """actions._merge_conversation_into, in memory."""
+        if source is target or source.obj.status == MERGED:
+            return
+        for moment in source.moments:
+            target.add_moment(moment)
+        source.moments = []
+        if source.stored:
+            self.stored_merges.append(source)
+        if target.ckey is None and source.ckey is not None:
+            self._set_customer(target, source.ckey)
+            target.obj.subject = source.obj.subject
+        if source.obj.created_at < target.obj.created_at:
+            target.obj.created_at = source.obj.created_at
+        source.obj.status = MERGED
+        source.merged_into = target
+        source.dirty = target.dirty = True
+        self.events.append(("conversation.merged", source, target, {"reason": "out-of-order reply chain"}))
+        target.refresh_last_post()
+
+    # --- outcome ----------------------------------------------------------------------------
+
+    def finish(self) -> None:
+        """Final conversation times (after every record of the batch)."""
+        for conv in self.convs.values():
+            if conv.dirty and conv.obj.status != MERGED:
+                conv.summarise()
+
+    @staticmethod
+    def transient(conv: ConvState) -> bool:
+        """Created and merged away within this batch: never written."""
+        return not conv.stored and conv.obj.status == MERGED
+
+    def earliest(self) -> datetime | None:
+        return min((p.created_at for p in self.new_posts), default=None)
