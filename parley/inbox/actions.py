@@ -323,6 +323,12 @@ _ALLOWED = {
 }
 
 
+def next_statuses(status: str) -> list[str]:
+    """The statuses a conversation in `status` may move to, in lifecycle order."""
+    allowed = _ALLOWED.get(Status(status), set()) if status in Status.values else set()
+    return [s for s in Status.values if s in allowed and s != status]
+
+
 def set_status(conversation: Conversation, status: str, actor, now: datetime | None = None) -> Conversation:
     now = now or timezone.now()
     if status not in Status.values or status == Status.MERGED:

@@ -8,7 +8,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from django.contrib.auth import get_user_model
 from django.db.models import Count, F, Q, QuerySet
+
+from parley.accounts.models import Membership, Role
 
 from .access import visible_conversations
 from .models import ACTIVE_STATUSES, Conversation, Status
@@ -114,3 +117,18 @@ def view_counts(user, brand) -> dict[str, int]:
     qs = visible_conversations(user, brand)
     aggregates = {name: Count("id", filter=_view_q(name, user)) for name in VIEWS}
     return qs.aggregate(**aggregates)
+
+
+def brand_agents(brand) -> QuerySet:
+    """Active users who may take conversations in `brand` (admins, supervisors, agents)."""
+    writers = Membership.objects.filter(brand=brand, role__in=[Role.ADMIN, Role.SUPERVISOR, Role.AGENT])
+    return get_user_model().objects.filter(is_active=True, pk__in=writers.values("user_id")).order_by("username")
+
+
+def assignable_users(conversation: Conversation) -> QuerySet:
+    """The brand's users who can see `conversation` and act on it: the choices for assignment."""
+    users = brand_agents(conversation.brand)
+    if conversation.team_id is None:
+        return users
+    managers = Membership.objects.filter(brand=conversation.brand, role__in=[Role.ADMIN, Role.SUPERVISOR])
+    return users.filter(Q(pk__in=managers.values("user_id")) | Q(agent_profile__teams=conversation.team_id)).distinct()

@@ -1,10 +1,72 @@
-"""Inbox pages. Thin: look up through access_*, call actions, render."""
+"""Inbox pages. Thin: look up through access_*, parse with forms, call actions, render.
 
+Every page works as plain HTML forms and links; htmx requests (the `HX-Request`
+header) get fragments of the same templates instead of whole pages.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
+from django.core.paginator import Paginator
+from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.cache import patch_vary_headers
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
 
-from .access import access_brand, brands_for
+from parley.accounts.models import Role, Team
+from parley.platforms.models import ChannelAccount
+
+from . import actions, forms
+from .access import READ, WRITE, access_brand, access_conversation, brands_for, can_write, team_ids, visible_conversations
+from .actions import ActionError
+from .models import Status, Tag
+from .templatetags.inbox_format import agent_name
+from .queries import InboxFilter, assignable_users, brand_agents, conversations, view_counts
+
+VIEW_TABS = [
+    ("active", "Active"),
+    ("waiting", "Waiting"),
+    ("mine", "Mine"),
+    ("unassigned", "Unassigned"),
+    ("resolved", "Resolved"),
+    ("closed", "Closed"),
+]
+SORT_CHOICES = [("waiting", "Longest waiting"), ("priority", "Highest priority"), ("recent", "Most recent")]
+PRIORITY_CHOICES = [("", "Any priority"), ("25", "Normal and above"), ("50", "High and above"), ("75", "Urgent")]
+STATUS_FILTERS = [s for s in Status.choices if s[0] != Status.MERGED]
+
+
+def _htmx_target(request) -> str | None:
+    """The element an htmx request will swap, or None for an ordinary request."""
+    if request.headers.get("HX-Request") != "true" or request.headers.get("HX-History-Restore-Request"):
+        return None
+    return request.headers.get("HX-Target") or ""
+
+
+def _vary(response: HttpResponse) -> HttpResponse:
+    patch_vary_headers(response, ["HX-Request", "HX-Target"])
+    return response
+
+
+def _chrome(request, brand, role) -> dict:
+    """What the page layout needs: the brand switcher, the user, the role."""
+    return {
+        "brand": brand,
+        "role": role,
+        "role_label": Role(role).label if role in Role.values else role,
+        "brands": list(brands_for(request.user)),
+        "can_write": can_write(request.user, brand),
+        "now": timezone.now(),
+    }
 
 
 @login_required
@@ -15,7 +77,286 @@ def home(request):
     return redirect("inbox:list", brand=brand.slug)
 
 
+# --- the list -------------------------------------------------------------------------
+
+
+def _primary_identity(conversation):
+    """The customer's identity on the conversation's platform (else any)."""
+    if conversation.customer is None:
+        return None
+    identities = list(conversation.customer.identities.all())
+    same = [i for i in identities if i.platform == conversation.platform]
+    return (same or identities or [None])[0]
+
+
+def _filter_options(user, brand, role) -> dict:
+    teams = Team.objects.filter(brand=brand)
+    if role == Role.AGENT:
+        teams = teams.filter(pk__in=team_ids(user, brand))
+    return {
+        "status_choices": STATUS_FILTERS,
+        "channels": ChannelAccount.objects.filter(brand=brand),
+        "teams": teams,
+        "agents": brand_agents(brand).select_related("agent_profile"),
+        "tags": Tag.objects.filter(brand=brand)[:300],
+        "sort_choices": SORT_CHOICES,
+        "priority_choices": PRIORITY_CHOICES,
+    }
+
+
+def _query(params, **changes) -> str:
+    q = params.copy()
+    for key, value in changes.items():
+        q.pop(key, None)
+        if value not in (None, ""):
+            q[key] = value
+    return "?" + q.urlencode() if q else "?"
+
+
+def _tabs(request, f: InboxFilter, counts: dict) -> list[dict]:
+    tabs = []
+    for name, label in VIEW_TABS:
+        tabs.append(
+            {
+                "name": name,
+                "label": label,
+                "count": counts.get(name, 0),
+                "url": request.path + _query(request.GET, view=name, page=None, status=None),
+                "current": not f.statuses and f.view == name,
+            }
+        )
+    return tabs
+
+
 @login_required
 def inbox(request, brand):
     brand, role = access_brand(request.user, brand)
-    return HttpResponse(f"Inbox of {brand.name}")
+    f = InboxFilter.from_params(request.GET)
+    qs = (
+        conversations(request.user, brand, f)
+        .select_related("customer", "channel", "team", "assignee", "assignee__agent_profile")
+        .prefetch_related("tags", "customer__identities")
+    )
+    page = Paginator(qs, settings.PARLEY_INBOX_PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = list(page.object_list)
+    for conversation in rows:
+        conversation.identity = _primary_identity(conversation)
+    context = {
+        **_chrome(request, brand, role),
+        **_filter_options(request.user, brand, role),
+        "filter": f,
+        "status_selected": f.statuses[0] if f.statuses else "",
+        "page": page,
+        "rows": rows,
+        "tabs": _tabs(request, f, view_counts(request.user, brand)),
+        "prev_url": request.path + _query(request.GET, page=page.previous_page_number()) if page.has_previous() else "",
+        "next_url": request.path + _query(request.GET, page=page.next_page_number()) if page.has_next() else "",
+        "clear_url": request.path + "?" + urlencode({"view": f.view}),
+        "filtered": bool(
+            f.q or f.statuses or f.tag or f.team or f.assignee or f.channel_id or f.platform
+            or f.priority_min is not None or f.sort != "waiting"
+        ),
+    }
+    template = "inbox/_results.html" if _htmx_target(request) == "inbox-results" else "inbox/list.html"
+    return _vary(render(request, template, context))
+
+
+# --- one conversation -------------------------------------------------------------------
+
+
+@dataclass
+class TimelineItem:
+    kind: str  # "post" or "note"
+    obj: object
+
+    @property
+    def at(self):
+        return self.obj.created_at
+
+
+def _timeline(conversation) -> list[TimelineItem]:
+    posts = conversation.posts.select_related("author", "author_user__agent_profile").order_by("created_at", "id")
+    notes = conversation.notes.select_related("author__agent_profile")
+    items = [TimelineItem("post", p) for p in posts] + [TimelineItem("note", n) for n in notes]
+    # Stable: a note written at the same instant as a post comes after it.
+    return sorted(items, key=lambda item: (item.at, item.kind == "note"))
+
+
+def _conversation_context(request, brand, role, conversation, **extra) -> dict:
+    user = request.user
+    customer = conversation.customer
+    past = []
+    identities = []
+    if customer is not None:
+        identities = list(customer.identities.order_by("platform", "handle"))
+        past = list(
+            visible_conversations(user, brand)
+            .filter(customer=customer)
+            .exclude(pk=conversation.pk)
+            .exclude(status=Status.MERGED)
+            .order_by("-last_post_at")[:20]
+        )
+    timeline = _timeline(conversation)
+    last_inbound = next(
+        (i.obj for i in reversed(timeline) if i.kind == "post" and i.obj.direction == "in"), None
+    )
+    context = {
+        **_chrome(request, brand, role),
+        "c": conversation,
+        "timeline": timeline,
+        "customer": customer,
+        "identities": identities,
+        "past": past,
+        "tags": list(conversation.tags.all()),
+        "brand_tags": Tag.objects.filter(brand=brand)[:300],
+        "teams": Team.objects.filter(brand=brand),
+        "assignable": assignable_users(conversation).select_related("agent_profile"),
+        "next_statuses": [(s, Status(s).label) for s in actions.next_statuses(conversation.status)],
+        "reply_visibility": last_inbound.visibility if last_inbound else "public",
+        "reply_key": uuid.uuid4().hex,
+        "reply_text": "",
+        "note_text": "",
+        "list_url": reverse("inbox:list", kwargs={"brand": brand.slug}),
+    }
+    context.update(extra)
+    return context
+
+
+@login_required
+def conversation(request, brand, conversation_id):
+    brand, role = access_brand(request.user, brand)
+    conv = access_conversation(request.user, brand, conversation_id, READ)
+    if conv.status == Status.MERGED and conv.merged_into_id:
+        target = visible_conversations(request.user, brand).filter(pk=conv.merged_into_id).first()
+        if target is not None:
+            messages.info(request, f"{conv.ref} was merged into {target.ref}.")
+            return redirect("inbox:conversation", brand=brand.slug, conversation_id=target.pk)
+    context = _conversation_context(request, brand, role, conv)
+    if _htmx_target(request) == "thread" and request.GET.get("live"):
+        context["with_side"] = request.GET.get("side") == "1"
+        return _vary(render(request, "inbox/_live.html", context))
+    return _vary(render(request, "inbox/conversation.html", context))
+
+
+# --- actions ------------------------------------------------------------------------------
+# Each handler takes (conversation, cleaned form data, user) and returns the
+# message to show; it calls exactly one action from actions.py.
+
+
+def _assign(conv, data, user):
+    assignee = data["assignee"]
+    actions.assign(conv, assignee, user)
+    if assignee is None:
+        return "Unassigned."
+    if assignee.pk == user.pk:
+        return "Assigned to you."
+    return f"Assigned to {agent_name(assignee)}."
+
+
+def _team(conv, data, user):
+    actions.set_team(conv, data["team"], user)
+    return f"Moved to {data['team'].name}." if data["team"] else "Removed from its team."
+
+
+def _status(conv, data, user):
+    actions.set_status(conv, data["status"], user)
+    return f"Status: {Status(conv.status).label}."
+
+
+def _priority(conv, data, user):
+    actions.set_priority(conv, data["priority"], user)
+    return f"Priority set to {data['priority']}."
+
+
+def _tag_add(conv, data, user):
+    tag = actions.add_tag(conv, data["name"], user)
+    return f"Tagged “{tag.name}”."
+
+
+def _tag_remove(conv, data, user):
+    actions.remove_tag(conv, data["name"], user)
+    return f"Removed the tag “{' '.join(data['name'].split())}”."
+
+
+def _note(conv, data, user):
+    actions.add_note(conv, data["text"], user)
+    return "Internal note added."
+
+
+def _reply(conv, data, user):
+    post = actions.create_reply(
+        conv, data["text"], user, visibility=data["visibility"], idempotency_key=data["key"]
+    )
+    where = "public reply" if post.visibility == "public" else "private message"
+    return f"Your {where} is saved and waits for delivery on {post.get_platform_display()}."
+
+
+HANDLERS = {
+    "assign": (forms.AssignForm, _assign),
+    "team": (forms.TeamForm, _team),
+    "status": (forms.StatusForm, _status),
+    "priority": (forms.PriorityForm, _priority),
+    "tag_add": (forms.TagForm, _tag_add),
+    "tag_remove": (forms.TagForm, _tag_remove),
+    "note": (forms.NoteForm, _note),
+    "reply": (forms.ReplyForm, _reply),
+}
+
+
+def _safe_next(request) -> str:
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+        return target
+    return ""
+
+
+@login_required
+@require_POST
+def act(request, brand, conversation_id, action):
+    brand, role = access_brand(request.user, brand)
+    # WRITE: viewers get 403; another team's conversation is a 404 for everyone.
+    conv = access_conversation(request.user, brand, conversation_id, WRITE)
+    form_class, handler = HANDLERS[action]
+    form = form_class(request.POST, brand=brand, user=request.user)
+    failed = False
+    try:
+        if not form.is_valid():
+            raise ActionError(form.error_text())
+        messages.success(request, handler(conv, form.cleaned_data, request.user))
+    except ActionError as exc:
+        failed = True
+        messages.error(request, str(exc))
+
+    still_visible = visible_conversations(request.user, brand).filter(pk=conv.pk).exists()
+    list_url = reverse("inbox:list", kwargs={"brand": brand.slug})
+    htmx = _htmx_target(request) is not None
+    if not still_visible:
+        # Moved to a team this user is not on: back to the inbox.
+        if htmx:
+            response = HttpResponse(status=204)
+            response["HX-Redirect"] = list_url
+            return response
+        return redirect(list_url)
+    if not failed and not htmx:
+        # Post/redirect/get; the message shows on the next page.
+        return _SeeOther(_safe_next(request) or reverse(
+            "inbox:conversation", kwargs={"brand": brand.slug, "conversation_id": conv.pk}
+        ))
+
+    conv = access_conversation(request.user, brand, conv.pk, READ)  # fresh from the database
+    kept = {}
+    if failed and action in ("reply", "note"):
+        kept[f"{action}_text"] = request.POST.get("text", "")[: actions.MAX_REPLY_CHARS + 1000]
+        if action == "reply" and request.POST.get("visibility") in ("public", "private"):
+            kept["reply_visibility"] = request.POST["visibility"]
+    context = _conversation_context(request, brand, role, conv, **kept)
+    context["refresh_box"] = action if action in ("reply", "note") else ""
+    status = 422 if failed else 200
+    template = "inbox/_after_action.html" if htmx else "inbox/conversation.html"
+    return _vary(render(request, template, context, status=status))
+
+
+class _SeeOther(HttpResponseRedirect):
+    """303: after a POST, the browser fetches the next page with GET."""
+
+    status_code = 303

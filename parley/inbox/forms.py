@@ -1,0 +1,101 @@
+"""Parsing the inbox's POST bodies into values the actions take.
+
+Forms only check shape and look objects up within the brand; the actions
+decide what is allowed (and their ActionError messages reach the user).
+"""
+
+from __future__ import annotations
+
+import re
+
+from django import forms
+
+from parley.accounts.models import Team
+
+from .models import Post
+from .queries import brand_agents
+
+_KEY = re.compile(r"^[0-9a-f]{32}$")
+
+
+class BrandForm(forms.Form):
+    def __init__(self, data, *, brand, user):
+        super().__init__(data)
+        self.brand = brand
+        self.user = user
+
+    def error_text(self) -> str:
+        return " ".join(str(e) for errors in self.errors.values() for e in errors)
+
+
+class AssignForm(BrandForm):
+    """`assignee`: "me", "none", or the id of one of the brand's agents."""
+
+    assignee = forms.CharField(max_length=20, error_messages={"required": "Choose who to assign."})
+
+    def clean_assignee(self):
+        value = self.cleaned_data["assignee"].strip()
+        if value == "me":
+            return self.user
+        if value == "none":
+            return None
+        agent = brand_agents(self.brand).filter(pk=int(value)).first() if value.isdigit() and len(value) < 19 else None
+        if agent is None:
+            raise forms.ValidationError("That agent does not work in this brand.")
+        return agent
+
+
+class TeamForm(BrandForm):
+    """`team`: "none" (or empty) for no team, or the id of one of the brand's teams."""
+
+    team = forms.CharField(max_length=20, required=False)
+
+    def clean_team(self):
+        value = self.cleaned_data["team"].strip()
+        if value in ("", "none"):
+            return None
+        team = Team.objects.filter(brand=self.brand, pk=int(value)).first() if value.isdigit() and len(value) < 19 else None
+        if team is None:
+            raise forms.ValidationError("That team does not exist in this brand.")
+        return team
+
+
+class StatusForm(BrandForm):
+    status = forms.CharField(max_length=30, error_messages={"required": "Choose a status."})
+
+
+class PriorityForm(BrandForm):
+    priority = forms.IntegerField(
+        min_value=0,
+        max_value=100,
+        error_messages={
+            "required": "Enter a priority from 0 to 100.",
+            "invalid": "Priority is a whole number from 0 to 100.",
+            "min_value": "Priority is a whole number from 0 to 100.",
+            "max_value": "Priority is a whole number from 0 to 100.",
+        },
+    )
+
+
+class TagForm(BrandForm):
+    # Empty names reach the action, which explains the problem.
+    name = forms.CharField(max_length=200, required=False, strip=True)
+
+
+class NoteForm(BrandForm):
+    text = forms.CharField(required=False, strip=False)
+
+
+class ReplyForm(BrandForm):
+    text = forms.CharField(required=False, strip=False)
+    visibility = forms.ChoiceField(
+        choices=[("", "Same as the customer"), *Post.Visibility.choices],
+        required=False,
+        error_messages={"invalid_choice": "Visibility is public or private."},
+    )
+    # Generated when the form is shown, so a double submit stores one reply.
+    key = forms.CharField(max_length=64, required=False)
+
+    def clean_key(self):
+        value = self.cleaned_data["key"].strip().lower()
+        return value if _KEY.match(value) else None
