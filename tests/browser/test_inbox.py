@@ -50,7 +50,7 @@ def test_inbox_rows_and_screenshot(open_page, seeded, screenshot):
     # The brand switcher lists both brands.
     page.get_by_text("Brand Lumen Coffee").click()
     expect(page.get_by_role("link", name="Harbor Bikes")).to_be_visible()
-    page.get_by_text("Brand Lumen Coffee").click()
+    page.keyboard.press("Escape")
     expect(page.get_by_role("link", name="Harbor Bikes")).to_be_hidden()
     page.evaluate("document.activeElement.blur()")
     page.mouse.move(0, 0)
@@ -150,3 +150,49 @@ def test_without_javascript_filters_and_forms_still_work(open_page, seeded):
     page.get_by_role("button", name="Add note").click()
     expect(page.locator(".msg-success")).to_have_text("Internal note added.")
     expect(page.locator("#thread .note").last).to_contain_text("Checked the address change without JavaScript.")
+
+
+# Every text node's colour against the first opaque background behind it (WCAG AA: 4.5:1).
+CONTRAST_JS = """
+() => {
+  const parse = (c) => (c.match(/[\\d.]+/g) || []).map(Number);
+  const lum = ([r, g, b]) => {
+    const f = (v) => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; };
+    return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b);
+  };
+  const background = (el) => {
+    for (; el; el = el.parentElement) {
+      const c = parse(getComputedStyle(el).backgroundColor);
+      if (c.length === 3 || c[3] === 1) return c.slice(0, 3);
+    }
+    return [255, 255, 255];
+  };
+  const failures = [];
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    const el = node.parentElement;
+    if (!node.textContent.trim() || !el.checkVisibility() || el.closest(".visually-hidden, option")) continue;
+    const fg = parse(getComputedStyle(el).color).slice(0, 3);
+    const [a, b] = [lum(fg), lum(background(el))].sort((x, y) => y - x);
+    const ratio = (a + 0.05) / (b + 0.05);
+    if (ratio < 4.5) failures.push(`${ratio.toFixed(2)} ${el.tagName}.${el.className}: ${node.textContent.trim().slice(0, 30)}`);
+  }
+  return failures;
+}
+"""
+
+
+def test_text_contrast_and_visible_focus(open_page, seeded):
+    for path in ("/b/lumen/", f"/b/lumen/c/{seeded['billing'].pk}/", "/b/lumen/?status=closed"):
+        page = open_page("nora", path)
+        expect(page.locator("main")).to_be_visible()
+        assert page.evaluate(CONTRAST_JS) == [], path
+    page.keyboard.press("Tab")  # the skip link comes first and shows itself
+    skip = page.get_by_role("link", name="Skip to content")
+    expect(skip).to_be_focused()
+    assert skip.evaluate("el => getComputedStyle(el).outlineStyle") != "none" or skip.evaluate(
+        "el => getComputedStyle(el).borderStyle") != "none"
+    assert skip.bounding_box()["y"] >= 0
+    page.keyboard.press("Tab")
+    focused_outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
+    assert focused_outline == "solid"

@@ -65,12 +65,15 @@ def test_the_open_conversation_refreshes_its_thread(open_page, app_db):
     page = open_page("nora", f"/b/lumen/c/{conversation_id}/")
     wait_for_stream(page)
     page.get_by_label("Your reply").fill("Half-written answer")
+    page.get_by_label("Status", exact=True).select_option("pending_internal")  # chosen, not saved yet
+    page.evaluate("document.activeElement.blur()")
     app_db.run(ingest, "lumen", "Two years, I hope?", author="live-2", name="Sam Live", reply_to=first)
     stored = time.monotonic()
     expect(page.locator("#thread .post")).to_have_count(2, timeout=2000)
     assert time.monotonic() - stored < 2.0
     expect(page.locator("#thread .post").last).to_contain_text("Two years, I hope?")
     expect(page.get_by_label("Your reply")).to_have_value("Half-written answer")  # the composer is left alone
+    expect(page.get_by_label("Status", exact=True)).to_have_value("pending_internal")  # and the unsaved choice
 
 
 def test_an_agent_is_not_told_about_another_teams_posts(open_page, app_db):

@@ -305,3 +305,26 @@ def test_agent_without_profile_is_named_by_username(client, brand, convs, django
     assert '<strong class="assignee">plain</strong>' in html
     assert not AgentProfile.objects.filter(user=user).exists()
     assert get_user_model().objects.filter(username="plain").exists()
+
+
+def test_list_queries_do_not_grow_with_rows(client, brand, channel, users, convs, now):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def add(start, count):
+        for i in range(start, start + count):
+            conv = actions.ingest_post(brand, channel, incoming(f"n{i}", f"more {i}", author=f"a{i}",
+                                                                at=now - timedelta(minutes=i))).conversation
+            actions.add_tag(conv, f"t{i}", users["admin"])
+            actions.assign(conv, users["care_agent"], users["admin"])
+
+    def queries():
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(url("list", brand)).status_code == 200
+        return len(ctx.captured_queries)
+
+    client.force_login(users["admin"])
+    add(0, 2)
+    few = queries()
+    add(2, 10)
+    assert queries() == few

@@ -214,7 +214,17 @@
     return false;
   }
 
+  function closeMenus(except) {
+    document.querySelectorAll("details.menu[open]").forEach(function (menu) {
+      if (menu !== except) menu.open = false;
+    });
+  }
+
   document.addEventListener("keydown", function (event) {
+    if (event.key === "Escape") {
+      var open = document.querySelector("details.menu[open]");
+      if (open) { closeMenus(); open.querySelector("summary").focus(); return; }
+    }
     if (event.defaultPrevented || event.ctrlKey || event.metaKey || event.altKey) return;
     if (isTyping(event.target)) return;
     var dialog = document.getElementById("help");
@@ -245,7 +255,9 @@
   });
 
   document.addEventListener("click", function (event) {
-    if (event.target.closest && event.target.closest("[data-open-help]")) openHelp();
+    if (!event.target.closest) return;
+    if (event.target.closest("[data-open-help]")) openHelp();
+    closeMenus(event.target.closest("details.menu"));
   });
 
   /* ---- after htmx swaps ---------------------------------------------------------------- */
@@ -255,6 +267,26 @@
     if (event.detail && event.detail.target && event.detail.target.id === "inbox-results" && selectedId !== null) {
       var row = selectedRow();
       if (row) row.classList.add("is-selected");
+    }
+  });
+
+  function isDirty(root) {
+    return Array.prototype.some.call(root.querySelectorAll("input, select, textarea"), function (el) {
+      if (el.tagName === "SELECT") {
+        return Array.prototype.some.call(el.options, function (o) { return o.selected !== o.defaultSelected; });
+      }
+      if (el.type === "checkbox" || el.type === "radio") return el.checked !== el.defaultChecked;
+      return el.value !== el.defaultValue;
+    });
+  }
+
+  document.addEventListener("htmx:oobBeforeSwap", function (event) {
+    // A live refresh never replaces a panel someone is using or has changed but not saved.
+    var target = event.detail.target;
+    var fragment = event.detail.fragment;
+    var live = fragment && fragment.querySelector && fragment.querySelector("[data-live-part]");
+    if (live && target && (target.contains(document.activeElement) || isDirty(target))) {
+      event.detail.shouldSwap = false;
     }
   });
 
