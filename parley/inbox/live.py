@@ -19,6 +19,7 @@ from datetime import datetime, timedelta
 
 from asgiref.sync import sync_to_async
 from django.conf import settings
+from django.core.handlers.asgi import ASGIRequest
 from django.db.models import Max
 from django.http import HttpResponse, StreamingHttpResponse
 from django.utils import timezone
@@ -158,6 +159,10 @@ async def stream(user, brand, cursor: Cursor, conversation_id: int | None, *, po
 
 async def events(request, brand):
     """GET /b/<slug>/events/[?conversation=<id>]: the page's live stream."""
+    if not isinstance(request, ASGIRequest):
+        # Under WSGI (runserver) a never-ending response would hold a worker forever.
+        return HttpResponse("Live updates need the ASGI server: run `parley serve`.", status=501,
+                            content_type="text/plain")
     user = await request.auser()
     if not user.is_authenticated:
         return HttpResponse("Log in first.", status=401, content_type="text/plain")

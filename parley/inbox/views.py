@@ -26,11 +26,20 @@ from parley.accounts.models import Role, Team
 from parley.platforms.models import ChannelAccount
 
 from . import actions, forms
-from .access import READ, WRITE, access_brand, access_conversation, brands_for, can_write, team_ids, visible_conversations
+from .access import (
+    READ,
+    WRITE,
+    access_brand,
+    access_conversation,
+    brands_for,
+    can_write,
+    team_ids,
+    visible_conversations,
+)
 from .actions import ActionError
 from .models import Status, Tag
-from .templatetags.inbox_format import agent_name
 from .queries import InboxFilter, assignable_users, brand_agents, conversations, view_counts
+from .templatetags.inbox_format import agent_name
 
 VIEW_TABS = [
     ("active", "Active"),

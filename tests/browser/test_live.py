@@ -6,10 +6,14 @@ import itertools
 import re
 import time
 
+import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
 from parley.inbox.ingest import AuthorData, IncomingPost
+
+pytestmark = pytest.mark.browser
+
 
 _ids = itertools.count(1)
 

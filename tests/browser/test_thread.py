@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from playwright.sync_api import expect
 
 from tests.browser.seed import EMOJI_TEXT, HOSTILE_NAME, HOSTILE_TEXT, RTL_TEXT
+
+pytestmark = pytest.mark.browser
 
 
 def test_agent_works_a_conversation(open_page, seeded, app_db, screenshot):

@@ -120,6 +120,11 @@ def test_events_endpoint_needs_login_and_membership(brand, other_brand, users, c
     assert async_to_sync(client.get)(url("events", brand) + "?conversation=garbage").status_code == 404
 
 
+def test_events_endpoint_refuses_wsgi(client, brand, users):
+    client.force_login(users["admin"])
+    assert client.get(url("events", brand)).status_code == 501
+
+
 @pytest.mark.django_db(transaction=True)
 def test_events_endpoint_streams(brand, users, convs):
     client = AsyncClient()
