@@ -585,3 +585,36 @@ def unmerge_identity(identity: Identity, actor) -> Customer:
         Conversation.objects.filter(pk__in=started).update(customer=original, updated_at=timezone.now())
         record(identity.brand, actor, "customer.unmerged", identity, None, from_customer=current.pk, to=original.pk)
     return original
+
+
+# --- what the platform reports about a stored post -------------------------------------
+
+
+def mark_post_edited(post: Post, text: str, actor="platform", now: datetime | None = None) -> Post:
+    """The author edited `post` on the platform: keep the new text and say it was edited."""
+    from .ingest import clean_text
+
+    if post.is_deleted:
+        raise ActionError("A deleted post cannot be edited")
+    text, _ = clean_text(str(text or ""), settings.PARLEY_MAX_POST_CHARS)
+    if text == post.text:
+        return post
+    with transaction.atomic():
+        post.text = text
+        post.is_edited = True
+        post.edited_at = now or timezone.now()
+        post.save(update_fields=["text", "is_edited", "edited_at"])
+        record(post.brand, actor, "post.edited", post, post.conversation)
+    return post
+
+
+def mark_post_deleted(post: Post, actor="platform", now: datetime | None = None) -> Post:
+    """The author deleted `post` on the platform: it stays for the record but is no longer shown."""
+    if post.is_deleted:
+        return post
+    with transaction.atomic():
+        post.is_deleted = True
+        post.deleted_at = now or timezone.now()
+        post.save(update_fields=["is_deleted", "deleted_at"])
+        record(post.brand, actor, "post.deleted", post, post.conversation)
+    return post
