@@ -8,7 +8,7 @@ PORT ?= 8000
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/test
 PYTEST_ARGS ?=
 
-.PHONY: demo test test-sqlite test-postgres test-browser env bench clean
+.PHONY: demo test test-sqlite test-postgres test-browser screenshots env bench clean
 
 env: $(STAMP)
 
@@ -44,6 +44,10 @@ test-postgres: $(STAMP)
 test-browser: $(STAMP)
 	@scripts/ensure-system-deps
 	$(BIN)/python -m pytest -m browser $(PYTEST_ARGS)
+
+screenshots: $(STAMP)
+	@scripts/ensure-system-deps
+	PARLEY_SCREENSHOT_DIR=$(CURDIR)/docs/screenshots $(BIN)/python -m pytest -m browser $(PYTEST_ARGS)
 
 bench: $(STAMP)
 	@for b in bench/bench_*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
