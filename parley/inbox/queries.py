@@ -9,12 +9,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
-from django.db.models import Count, F, Q, QuerySet
+from django.core.exceptions import EmptyResultSet
+from django.db import connections
+from django.db.models import F, Lookup, OrderBy, Q, QuerySet
+from django.db.models.functions import Coalesce
 
 from parley.accounts.models import Membership, Role
 
 from .access import visible_conversations
-from .models import ACTIVE_STATUSES, Conversation, Status
+from .models import ACTIVE_STATUSES, DONE_STATUSES, LISTED_STATUSES, Conversation, Status
 from .search import conversation_ids_matching
 
 SORTS = {
@@ -24,15 +27,74 @@ SORTS = {
     "recent": ("-last_post_at", "-id"),
 }
 
+
+
+class LiteralIn(Lookup):
+    """`column IN ('a', 'b')` with the values written into the SQL, for our own constants.
+
+    SQLite uses a partial index only when the query repeats the index's
+    condition with the same constants in the same order; Django would send
+    them as parameters. The partial indexes on conversations (models.py) are
+    declared over status groups; name those groups with ACTIVE, DONE and
+    NOT_MERGED below, not with status__in=...
+    """
+
+    lookup_name = "literal_in"
+    prepare_rhs = False
+
+    def as_sql(self, compiler, connection):
+        lhs, params = compiler.compile(self.lhs)
+        if not all(isinstance(v, str) and v.replace("_", "").isalnum() for v in self.rhs):
+            raise ValueError("LiteralIn takes identifier-like constants only")
+        return f"{lhs} IN ({', '.join(repr(str(v)) for v in self.rhs)})", params
+
+
+def _status_in(statuses) -> LiteralIn:
+    return LiteralIn(F("status"), tuple(str(s) for s in statuses))
+
+
+# The status groups the partial indexes are declared over (models.Conversation.Meta).
+ACTIVE = _status_in(ACTIVE_STATUSES)
+DONE = _status_in(DONE_STATUSES)
+NOT_MERGED = _status_in(LISTED_STATUSES)
+
 # Named views shown as tabs with counts.
 VIEWS = {
-    "active": Q(status__in=ACTIVE_STATUSES),
-    "waiting": Q(status__in=ACTIVE_STATUSES, waiting_since__isnull=False),
+    "active": Q(ACTIVE),
+    "waiting": Q(ACTIVE, waiting_since__isnull=False),
     "mine": None,  # filled per user
-    "unassigned": Q(status__in=ACTIVE_STATUSES, assignee__isnull=True),
-    "resolved": Q(status=Status.RESOLVED),
-    "closed": Q(status=Status.CLOSED),
+    "unassigned": Q(ACTIVE, assignee__isnull=True),
+    "resolved": Q(DONE, status=Status.RESOLVED),
+    "closed": Q(DONE, status=Status.CLOSED),
 }
+
+# Counting stops at these: a tab shows "1000+" and a list "10000+" rather than
+# scanning a brand's whole history on every page.
+COUNT_CAP = 1000
+LIST_COUNT_CAP = 10_000
+
+
+class AtLeast(int):
+    """A count that reached its cap; it equals the cap and prints as "1000+"."""
+
+    def __str__(self) -> str:
+        return f"{int(self)}+"
+
+
+class InboxQuerySet(QuerySet):
+    """Conversations of an inbox list; count() stops at LIST_COUNT_CAP.
+
+    Paginators (Django's, DRF's) count the whole list on every page; an exact
+    count of a long history costs more than the page itself.
+    """
+
+    def count(self) -> int:
+        if self._result_cache is not None or self.query.is_sliced:
+            return super().count()
+        # Sliced, the subquery keeps the list's ordering, which steers the planner to
+        # the same partial index as the page (index-only for the usual filters).
+        n = self.values("pk")[:LIST_COUNT_CAP].count()
+        return AtLeast(n) if n >= LIST_COUNT_CAP else n
 
 
 @dataclass
@@ -77,14 +139,19 @@ class InboxFilter:
 
 def _view_q(view: str, user) -> Q | None:
     if view == "mine":
-        return Q(status__in=ACTIVE_STATUSES, assignee=user)
+        return Q(ACTIVE, assignee=user)
     if view == "all":
-        return ~Q(status=Status.MERGED)
+        return Q(NOT_MERGED)
     return VIEWS.get(view) or VIEWS["active"]
 
 
-def conversations(user, brand, f: InboxFilter) -> QuerySet[Conversation]:
-    qs = visible_conversations(user, brand)
+def conversations(user, brand, f: InboxFilter) -> InboxQuerySet:
+    """The conversations `user` sees in `brand` through filter `f`, sorted.
+
+    Its count() is capped (InboxQuerySet); search runs here, once (see search.py).
+    """
+    visible = visible_conversations(user, brand)
+    qs = InboxQuerySet(model=visible.model, query=visible.query.chain(), using=visible.db)
     if f.statuses:
         qs = qs.filter(status__in=f.statuses)
     else:
@@ -109,14 +176,50 @@ def conversations(user, brand, f: InboxFilter) -> QuerySet[Conversation]:
         qs = qs.filter(priority__gte=f.priority_min)
     if f.q:
         qs = qs.filter(pk__in=conversation_ids_matching(brand, f.q))
+        return qs.order_by(*_sorted_in_memory(SORTS[f.sort]))
     return qs.order_by(*SORTS[f.sort])
 
 
+def _sorted_in_memory(order: tuple) -> list:
+    """`order` with its first key wrapped so that no index can provide it.
+
+    Search results are at most a few thousand ids, best fetched by primary key
+    and sorted. Left to itself, SQLite's planner (without ANALYZE statistics)
+    walks the brand's whole conversation index in sort order instead, probing
+    the id list at every step.
+    """
+    first, *rest = order
+    if isinstance(first, str):
+        first = F(first[1:]).desc() if first.startswith("-") else F(first).asc()
+    wrapped = Coalesce(first.expression, first.expression)
+    return [OrderBy(wrapped, descending=first.descending, nulls_first=first.nulls_first, nulls_last=first.nulls_last), *rest]
+
+
 def view_counts(user, brand) -> dict[str, int]:
-    """How many conversations each named view holds, in one query."""
+    """How many conversations each named view holds, counted up to COUNT_CAP.
+
+    Each count stops at the cap, so the cost stays bounded however much history
+    a brand accumulates, and all of them travel in one statement.
+    """
     qs = visible_conversations(user, brand)
-    aggregates = {name: Count("id", filter=_view_q(name, user)) for name in VIEWS}
-    return qs.aggregate(**aggregates)
+    parts, params, names = [], [], []
+    for name in VIEWS:
+        # Ordering as the list does steers the planner to the view's partial index,
+        # which holds team and assignee: counting needs no table lookups.
+        rows = qs.filter(_view_q(name, user)).order_by(*SORTS["waiting"]).values("pk")[:COUNT_CAP]
+        try:
+            sql, view_params = rows.query.get_compiler(using=rows.db).as_sql()
+        except EmptyResultSet:
+            continue
+        parts.append(f"(SELECT COUNT(*) FROM ({sql}) AS {name}_rows)")
+        params.extend(view_params)
+        names.append(name)
+    counts = dict.fromkeys(VIEWS, 0)
+    if parts:
+        with connections[qs.db].cursor() as cursor:
+            cursor.execute("SELECT " + ", ".join(parts), params)
+            counts.update(zip(names, cursor.fetchone()))
+    return {name: AtLeast(n) if n >= COUNT_CAP else n for name, n in counts.items()}
 
 
 def brand_agents(brand) -> QuerySet:

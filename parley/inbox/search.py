@@ -16,8 +16,9 @@ Two engines, one behaviour:
 Customer-facing input is untrusted and never reaches either engine's query
 syntax: the query is cut into whitespace-separated terms, each term becomes a
 quoted phrase (FTS5) or goes through plainto_tsquery (PostgreSQL), and all
-terms must match (AND). The last term also matches as a prefix when it is at
-least three letters long, so "refu" finds "refund".
+terms must match (AND) within one post. The last term also matches as a
+prefix when it is at least three letters or digits long, so "refu" finds
+"refund" (whole-word matches come first; see conversation_ids_matching).
 
 Common words match hundreds of thousands of posts in a large installation, so
 a search returns the conversations of the newest ``MAX_MATCHED_POSTS``
@@ -34,9 +35,6 @@ from __future__ import annotations
 import re
 
 from django.db import connection as default_connection
-from django.db.models import QuerySet
-from django.db.models.expressions import RawSQL
-
 from .models import Post
 
 MAX_MATCHED_POSTS = 2000
@@ -69,21 +67,21 @@ def _prefixable(term: str) -> bool:
     return len(term) >= PREFIX_MIN_CHARS and term.isalnum()
 
 
-def fts5_expression(words: list[str]) -> str:
+def fts5_expression(words: list[str], prefix: bool = True) -> str:
     """An FTS5 MATCH expression: every term a quoted phrase, all of them required."""
     phrases = ['"' + word.replace('"', '""') + '"' for word in words]
-    if words and _prefixable(words[-1]):
+    if prefix and words and _prefixable(words[-1]):
         phrases[-1] += "*"
     return " ".join(phrases)
 
 
-def pg_tsquery(words: list[str]) -> tuple[str, list[str]]:
+def pg_tsquery(words: list[str], prefix: bool = True) -> tuple[str, list[str]]:
     """SQL for a tsquery over `words` and its parameters.
 
     plainto_tsquery ignores every operator character, so any text is safe in it.
     The prefix term is letters and digits only, which to_tsquery reads literally.
     """
-    if words and _prefixable(words[-1]):
+    if prefix and words and _prefixable(words[-1]):
         head, last = words[:-1], words[-1]
         prefix_sql = f"to_tsquery('{PG_CONFIG}', %s)"
         if not head:
@@ -97,40 +95,62 @@ def pg_document() -> str:
     return f"to_tsvector('{PG_CONFIG}'::regconfig, {Post._meta.db_table}.text)"
 
 
-def conversation_ids_matching(brand, query: str, limit: int = MAX_MATCHED_POSTS, *, connection=None):
-    """Ids of the brand's conversations whose posts match `query`, for `pk__in`.
+def conversation_ids_matching(brand, query: str, limit: int = MAX_MATCHED_POSTS, *, connection=None) -> list[int]:
+    """Ids of the brand's conversations whose posts match `query`, newest match first.
 
-    The value is a subquery (no rows are fetched here); the caller scopes it
-    further by access and filters. See the module docstring for the limit.
+    Runs the search now and returns at most `limit` ids (see the module
+    docstring); the caller filters with `pk__in` and scopes by access. A list
+    of ids, rather than a subquery, lets the database look the conversations
+    up by primary key instead of scanning a brand's conversations to probe a
+    subquery.
     """
     words = terms(query)
     if not words:
-        return Post.objects.none().values("conversation_id")
+        return []
     connection = connection or default_connection
+    if connection.vendor not in ("sqlite", "postgresql"):
+        return _substring_fallback(brand, words, limit)
+    # Whole words first: a common word fills the limit from the newest posts at
+    # once, while a prefix must gather every word it begins. Only when whole
+    # words fall short is the last term read as a prefix too.
+    rows = _run(connection, *search_sql(connection, brand, words, limit, prefix=False))
+    if len(rows) < limit and _prefixable(words[-1]):
+        rows = _run(connection, *search_sql(connection, brand, words, limit, prefix=True))
+    return list(dict.fromkeys(rows))
+
+
+def _run(connection, sql: str, params: list) -> list[int]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return [row[0] for row in cursor.fetchall()]
+
+
+def search_sql(connection, brand, words: list[str], limit: int, prefix: bool = True) -> tuple[str, list]:
+    """SQL for the conversation id of each matching post of `brand`, newest first."""
     post = Post._meta.db_table
     if connection.vendor == "sqlite":
-        return RawSQL(
+        return (
             f"SELECT p.conversation_id FROM {FTS_TABLE} JOIN {post} p ON p.id = {FTS_TABLE}.rowid"
             f" WHERE {FTS_TABLE} MATCH %s AND p.brand_id = %s AND NOT p.is_deleted"
             f" ORDER BY {FTS_TABLE}.rowid DESC LIMIT %s",
-            [fts5_expression(words), brand.pk, limit],
+            [fts5_expression(words, prefix), brand.pk, limit],
         )
     if connection.vendor == "postgresql":
-        tsquery, params = pg_tsquery(words)
-        return RawSQL(
+        tsquery, params = pg_tsquery(words, prefix)
+        return (
             f"SELECT conversation_id FROM {post} WHERE brand_id = %s AND NOT is_deleted"
             f" AND {pg_document()} @@ {tsquery} ORDER BY id DESC LIMIT %s",
             [brand.pk, *params, limit],
         )
-    return _substring_fallback(brand, words, limit)
+    raise ValueError(f"no full-text search on {connection.vendor}")
 
 
-def _substring_fallback(brand, words: list[str], limit: int) -> QuerySet:
+def _substring_fallback(brand, words: list[str], limit: int) -> list[int]:
     """Other databases: case-insensitive substring match of every term (slow, correct)."""
     qs = Post.objects.filter(brand=brand, is_deleted=False)
     for word in words:
         qs = qs.filter(text__icontains=word)
-    return qs.order_by("-id").values("conversation_id")[:limit]
+    return list(dict.fromkeys(qs.order_by("-id").values_list("conversation_id", flat=True)[:limit]))
 
 
 # --- schema: created by migration 0002, rebuilt by `parley reindex_search` ----------------

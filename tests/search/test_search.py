@@ -33,7 +33,7 @@ def found(user, brand, q, view="all"):
 
 
 def matching(brand, q, **kwargs):
-    return set(Conversation.objects.filter(pk__in=search.conversation_ids_matching(brand, q, **kwargs)).values_list("pk", flat=True))
+    return set(search.conversation_ids_matching(brand, q, **kwargs))
 
 
 @pytest.fixture
@@ -175,7 +175,15 @@ def test_query_terms_are_cut_from_user_input():
     assert search.terms('  "late  NEAR( 🎉 parcel* ') == ['"late', "NEAR(", "parcel*"]
     assert len(search.terms("w " * 100)) == search.MAX_TERMS
     assert search.fts5_expression(['"late', "parcel"]) == '"""late" "parcel"*'
+    assert search.fts5_expression(['"late', "parcel"], prefix=False) == '"""late" "parcel"'
     assert search.fts5_expression(["NEAR(", "ab"]) == '"NEAR(" "ab"'
+
+
+def test_whole_words_fill_the_limit_before_prefixes(brand, channel):
+    whole = [ingest(brand, channel, f"w{i}", f"order {i}", f"w{i}", at=T0 + timedelta(minutes=i)).conversation_id for i in range(3)]
+    longer = ingest(brand, channel, "x", "orders galore", "x", at=T0 + timedelta(hours=1)).conversation_id
+    assert set(search.conversation_ids_matching(brand, "order", limit=3)) == set(whole)
+    assert set(search.conversation_ids_matching(brand, "order", limit=10)) == {*whole, longer}
 
 
 def test_reindex_search_rebuilds_a_lost_index(brand, corpus, users, capsys):
@@ -226,7 +234,7 @@ def test_postgresql_search_uses_the_gin_index(brand, corpus):
              text=f"filler words number {i}", created_at=T0, received_at=T0)
         for i in range(500)
     )
-    sql, params = search.conversation_ids_matching(brand, "kettle").as_sql(None, connection)
+    sql, params = search.search_sql(connection, brand, search.terms("kettle"), 10)
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE inbox_post")
         cursor.execute("SET LOCAL enable_seqscan = off")
