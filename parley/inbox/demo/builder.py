@@ -273,12 +273,14 @@ class ConversationBuilder(PostWriter):
             return self.brand_dm(line)
         return self.brand_public(line)
 
-    def customer_says(self, line: str | None) -> PostEvent | None:
+    def customer_says(self, line: str | None, severity: int | None = None) -> PostEvent | None:
+        """The customer answers where the matter is being handled now; `severity` sets the mood."""
         if not line:
             return None
         if self.sc.flow == PRIVATE or self.dm_started:
-            return self.customer_dm(line)
-        return self.customer_public(line, reply_to=self.last_brand_public or self.last_customer_public)
+            return self.customer_dm(line, severity)
+        return self.customer_public(line, reply_to=self.last_brand_public or self.last_customer_public,
+                                    severity=severity)
 
     def matter(self) -> None:
         sc, rng, voice, outcome = self.sc, self.rng, self.voice, self.s.outcome
@@ -364,7 +366,7 @@ class ConversationBuilder(PostWriter):
             if outcome == "pending_customer":
                 return False
             self.customer_delay(45)
-            self.customer_says(self.pick(sc.reply_to_ask, common.GIVE if private else common.PUBLIC_OK))
+            self.customer_says(self.pick(sc.reply_to_ask, common.GIVE if private else common.PUBLIC_OK), 1)
             if outcome == "open":
                 return False
             self.brand_delay()
@@ -386,7 +388,7 @@ class ConversationBuilder(PostWriter):
         sc, rng, voice, outcome = self.sc, self.rng, self.voice, self.s.outcome
         if rng.random() < 0.65:
             self.customer_delay(30)
-            if self.customer_says(self.pick(sc.thanks, common.THANKS)) and rng.random() < 0.5 and self.english:
+            if self.customer_says(self.pick(sc.thanks, common.THANKS), 0) and rng.random() < 0.5 and self.english:
                 before = self.t
                 if self.brand_delay() - before < timedelta(hours=3):  # nobody says "enjoy" the next morning
                     self.say(self.pick((), voice.welcome))

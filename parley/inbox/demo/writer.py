@@ -130,8 +130,9 @@ class PostWriter:
     def _dm_thread(self) -> str:
         return dm_thread_id(self.platform, self.channel.external_id, self.persona.user_ids[self.platform])
 
-    def customer_dm(self, line: str) -> PostEvent:
-        text = self._customer_text(line, self.persona, max(0, self.sc.severity - 1))
+    def customer_dm(self, line: str, severity: int | None = None) -> PostEvent:
+        mood = max(0, self.sc.severity - 1) if severity is None else severity
+        text = self._customer_text(line, self.persona, mood)
         return self._post(self.t, platform_id=self._dm_id(), kind="dm", direction="in", visibility="private",
                           text=text, author=self.persona.author(self.platform), thread=self._dm_thread())
 

@@ -321,7 +321,7 @@ SCENARIOS = (
         ),
         details=("Order {order}. Returned {weeks} weeks ago, {amount}. I have the receipt and tracking.",),
         internal=("I understand, {first}. I've escalated this to our returns manager today and asked for the refund to be processed urgently.",),
-        answer=("Your refund of {amount} was processed this morning, {first}. I'm sorry it came to this.",),
+        answer=("Your refund of {amount} has been processed today, {first}. I'm sorry it came to this.",),
         notes=("Customer mentions legal action. Keep replies factual; manager informed.",),
     ),
     Scenario(

@@ -75,7 +75,7 @@ class Command(BaseCommand):
         show = options["progress"] or sys.stderr.isatty()
         with tqdm(total=total, unit="event", desc="Loading demo", disable=not show, file=sys.stderr) as bar:
             report = loader.load(data, progress=bar)
-        self.stdout.write(f"Loaded {data.post_count:,} posts and {total - data.post_count:,} agent actions "
+        self.stdout.write(f"Loaded {data.post_count:,} posts and {total - data.post_count:,} scripted actions "
                           f"in {report.seconds:.1f} s (seed {data.seed}, now {data.now:%Y-%m-%d %H:%M} UTC).")
         if report.skipped:
             self.stderr.write(f"{len(report.skipped)} scripted actions did not apply, e.g. {report.skipped[0]}")
