@@ -511,7 +511,7 @@ SCENARIOS = (
         notes=("Logged in the feedback tracker for the product team.",),
     ),
     Scenario(
-        key="wrong-size-es", kind="request", team="returns", severity=1, weight=1, flow=PRIVATE, language="es",
+        key="wrong-size-es", kind="request", team="returns", severity=1, weight=0.5, flow=PRIVATE, language="es",
         tags=("returns",), traits=("non_english",), platforms=("instagram", "facebook"),
         opening=(
             "Hola, pedí un {product} en talla {size} y me queda muy pequeño. ¿Puedo cambiarlo por una talla más?",
@@ -524,7 +524,7 @@ SCENARIOS = (
         thanks=("¡Muchas gracias! 😊",),
     ),
     Scenario(
-        key="delivery-fr", kind="question", team="delivery", severity=1, weight=1, flow=PUBLIC, language="fr",
+        key="delivery-fr", kind="question", team="delivery", severity=1, weight=0.5, flow=PUBLIC, language="fr",
         tags=("shipping",), traits=("non_english",), platforms=("instagram", "x", "facebook"),
         opening=(
             "Bonjour, vous livrez en France ? Et combien de temps ça prend en général ?",

@@ -352,14 +352,14 @@ SCENARIOS = (
         notes=("Plus member cancelling after repeat failures. Full refunds approved.",),
     ),
     Scenario(
-        key="missing-it", kind="complaint", team="orders", severity=2, weight=1, flow=PRIVATE, language="it",
+        key="missing-it", kind="complaint", team="orders", severity=2, weight=0.5, flow=PRIVATE, language="it",
         tags=("missing-items",), traits=("non_english",), platforms=("instagram", "facebook"),
         opening=("Ciao, nel mio ordine mancava la pizza. Posso avere un rimborso?",),
         details=("Ordine {order}, da {restaurant}.",),
         answer=("Ciao {first}, scusa per il disguido! Ti abbiamo rimborsato la pizza mancante.",),
     ),
     Scenario(
-        key="late-de", kind="complaint", team="couriers", severity=2, weight=1, flow=HANDOFF, language="de",
+        key="late-de", kind="complaint", team="couriers", severity=2, weight=0.5, flow=HANDOFF, language="de",
         tags=("late",), traits=("non_english",), platforms=("x", "facebook"),
         opening=("Hallo, ich warte seit über einer Stunde auf meine Bestellung. Wo bleibt der Fahrer?",),
         ack=("Hallo {first}, das tut uns leid! Schick uns bitte eine Direktnachricht mit deiner Bestellnummer.",),

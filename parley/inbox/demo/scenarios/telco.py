@@ -375,7 +375,7 @@ SCENARIOS = (
         ),
     ),
     Scenario(
-        key="no-internet-pl", kind="complaint", team="technical", severity=2, weight=1, flow=HANDOFF, language="pl",
+        key="no-internet-pl", kind="complaint", team="technical", severity=2, weight=0.5, flow=HANDOFF, language="pl",
         tags=("broadband",), traits=("non_english",), platforms=("x", "facebook"),
         opening=("Dzień dobry, od wczoraj nie mam internetu. Router świeci na czerwono. Co mam zrobić?",),
         ack=("Dzień dobry {first}, przepraszamy za kłopot. Proszę napisać do nas w wiadomości prywatnej, sprawdzimy linię.",),
@@ -383,7 +383,7 @@ SCENARIOS = (
         answer=("Usterka została naprawiona, {first}. Internet powinien już działać. Dziękujemy za cierpliwość.",),
     ),
     Scenario(
-        key="bill-pt", kind="question", team="billing", severity=1, weight=1, flow=PUBLIC, language="pt",
+        key="bill-pt", kind="question", team="billing", severity=1, weight=0.5, flow=PUBLIC, language="pt",
         tags=("billing",), traits=("non_english",), platforms=("facebook", "instagram"),
         opening=("Olá, a minha fatura deste mês veio mais alta. Podem explicar porquê?",),
         answer=("Olá {first}! Envie-nos uma mensagem privada com o número da conta e verificamos a fatura consigo.",),
