@@ -184,6 +184,7 @@ USE_TZ = True
 # --- static -------------------------------------------------------------------
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # whitenoise warns when it is missing
 STATICFILES_DIRS = [BASE_DIR / "static"]
 WHITENOISE_USE_FINDERS = True  # serve straight from the package; collectstatic optional
 WHITENOISE_AUTOREFRESH = DEBUG

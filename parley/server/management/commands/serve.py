@@ -22,6 +22,9 @@ class Command(BaseCommand):
     def handle(self, *args, **opts):
         import uvicorn
 
+        # uvicorn re-raises SIGTERM after its graceful shutdown; turn it into SystemExit
+        # so the `finally` below still stops the worker instead of orphaning it.
+        signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(0))
         worker = None
         if not opts["no_worker"]:
             worker = subprocess.Popen([sys.executable, "-m", "parley.cli", "worker"])
