@@ -496,11 +496,27 @@ def create_reply(
     if conversation.status == Status.MERGED:
         raise ActionError("This conversation was merged into another; reply there")
     if idempotency_key:
-        existing = Post.objects.filter(idempotency_key=idempotency_key).first()
+        existing = _reply_with_key(conversation, idempotency_key)
         if existing is not None:
-            if existing.conversation_id != conversation.pk:
-                raise ActionError("That idempotency key was used for another conversation")
             return existing
+    try:
+        return _create_reply(conversation, text, actor, visibility, now, idempotency_key)
+    except IntegrityError:
+        # The same key was stored concurrently by another request: answer with that reply.
+        existing = _reply_with_key(conversation, idempotency_key) if idempotency_key else None
+        if existing is None:
+            raise
+        return existing
+
+
+def _reply_with_key(conversation: Conversation, key: str) -> Post | None:
+    existing = Post.objects.filter(idempotency_key=key).first()
+    if existing is not None and existing.conversation_id != conversation.pk:
+        raise ActionError("That idempotency key was used for another conversation")
+    return existing
+
+
+def _create_reply(conversation, text, actor, visibility, now, idempotency_key) -> Post:
     last_inbound = (
         Post.objects.filter(conversation=conversation, direction=Post.Direction.INBOUND)
         .order_by("-created_at")
@@ -616,5 +632,28 @@ def mark_post_deleted(post: Post, actor="platform", now: datetime | None = None)
         post.is_deleted = True
         post.deleted_at = now or timezone.now()
         post.save(update_fields=["is_deleted", "deleted_at"])
-        record(post.brand, actor, "post.deleted", post, post.conversation)
+        conversation = post.conversation
+        if conversation.subject and conversation.subject == post.text[:200]:
+            # The subject was copied from this post: the deleted text must not live on there.
+            first = (
+                Post.objects.filter(conversation=conversation, direction="in", is_deleted=False)
+                .order_by("created_at")
+                .values_list("text", flat=True)
+                .first()
+            )
+            conversation.subject = (first or "")[:200]
+            _touch(conversation, "subject")
+        record(post.brand, actor, "post.deleted", post, conversation)
     return post
+
+
+def set_customer_vip(customer: Customer, is_vip: bool, actor) -> Customer:
+    """Mark or unmark a customer as VIP (raises their conversations' priority in triage)."""
+    if customer.is_vip == bool(is_vip):
+        return customer
+    with transaction.atomic():
+        customer.is_vip = bool(is_vip)
+        customer.save(update_fields=["is_vip"])
+        Conversation.objects.filter(customer=customer).update(updated_at=timezone.now())
+        record(customer.brand, actor, "customer.vip" if is_vip else "customer.not_vip", customer)
+    return customer

@@ -99,3 +99,9 @@ class ReplyForm(BrandForm):
     def clean_key(self):
         value = self.cleaned_data["key"].strip().lower()
         return value if _KEY.match(value) else None
+
+
+class VipForm(BrandForm):
+    """`vip`: "1" to mark the conversation's customer as VIP, "0" to unmark."""
+
+    vip = forms.ChoiceField(choices=[("1", "VIP"), ("0", "Not VIP")], error_messages={"required": "Choose VIP or not."})

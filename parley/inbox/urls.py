@@ -31,4 +31,5 @@ urlpatterns = [
     path("c/<dbid:conversation_id>/tags/remove/", views.act, {"action": "tag_remove"}, name="tag_remove"),
     path("c/<dbid:conversation_id>/notes/", views.act, {"action": "note"}, name="note"),
     path("c/<dbid:conversation_id>/replies/", views.act, {"action": "reply"}, name="reply"),
+    path("c/<dbid:conversation_id>/vip/", views.act, {"action": "vip"}, name="vip"),
 ]

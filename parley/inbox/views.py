@@ -300,6 +300,14 @@ def _reply(conv, data, user):
     return f"Your {where} is saved and waits for delivery on {post.get_platform_display()}."
 
 
+def _vip(conv, data, user):
+    if conv.customer is None:
+        raise ActionError("No customer is linked to this conversation yet.")
+    vip = data["vip"] == "1"
+    actions.set_customer_vip(conv.customer, vip, user)
+    return "Marked as VIP." if vip else "No longer marked as VIP."
+
+
 HANDLERS = {
     "assign": (forms.AssignForm, _assign),
     "team": (forms.TeamForm, _team),
@@ -309,6 +317,7 @@ HANDLERS = {
     "tag_remove": (forms.TagForm, _tag_remove),
     "note": (forms.NoteForm, _note),
     "reply": (forms.ReplyForm, _reply),
+    "vip": (forms.VipForm, _vip),
 }
 
 

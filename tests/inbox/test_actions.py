@@ -121,3 +121,21 @@ def test_new_post_after_merge_threads_into_the_merged_customer(brand, channel, u
     reply = actions.ingest_post(brand, channel, incoming("3", author="two", reply_to="2", at=T0 + timedelta(minutes=1)))
     assert reply.conversation.pk == x.pk
     assert Customer.objects.count() == 2
+
+
+def test_deleting_the_first_post_removes_its_text_from_the_subject(brand, channel, users):
+    conv = actions.ingest_post(brand, channel, incoming("1", "my email is dana@example.com")).conversation
+    actions.ingest_post(brand, channel, incoming("2", "sorry, ignore that, order is late", at=T0 + timedelta(minutes=1)))
+    actions.mark_post_deleted(Post.objects.get(platform_id="1"))
+    conv.refresh_from_db()
+    assert conv.subject == "sorry, ignore that, order is late"
+    assert "dana@example.com" not in conv.subject
+
+
+def test_vip_flag_is_an_audited_action(brand, channel, users):
+    customer = actions.ingest_post(brand, channel, incoming("1")).conversation.customer
+    actions.set_customer_vip(customer, True, users["supervisor"])
+    actions.set_customer_vip(customer, True, users["supervisor"])
+    customer.refresh_from_db()
+    assert customer.is_vip
+    assert AuditEvent.objects.filter(verb="customer.vip").count() == 1

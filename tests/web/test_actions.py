@@ -19,6 +19,7 @@ ACTIONS = {
     "tag_remove": {"name": "vip"},
     "note": {"text": "a note"},
     "reply": {"text": "a reply", "visibility": "public"},
+    "vip": {"vip": "1"},
 }
 
 
@@ -288,3 +289,18 @@ def test_csrf_is_enforced(brand, users, convs):
     response = client.post(url("note", brand, convs["care"]), {"text": "via htmx"}, HTTP_X_CSRFTOKEN=header_token,
                            **HTMX)
     assert response.status_code == 200 and Note.objects.count() == 2
+
+
+def test_vip_toggle_marks_the_customer(client, brand, users, convs):
+    conv = convs["care"]
+    client.force_login(users["care_agent"])
+    assert "Mark as VIP" in client.get(url("conversation", brand, conv)).content.decode()
+    response = client.post(url("vip", brand, conv), {"vip": "1"})
+    assert response.status_code == 303
+    assert fresh(conv).customer.is_vip
+    page = client.get(url("conversation", brand, conv)).content.decode()
+    assert "Remove VIP" in page
+    client.post(url("vip", brand, conv), {"vip": "0"})
+    assert not fresh(conv).customer.is_vip
+    response = client.post(url("vip", brand, conv), {"vip": "maybe"})
+    assert not fresh(conv).customer.is_vip
