@@ -165,12 +165,14 @@ class Writer:
             else:
                 # Multi-row INSERTs, as bulk_create writes them: one statement per
                 # thousand rows lets FTS5 flush its pending index once per statement.
+                raw = cursor.cursor  # the sqlite3 cursor: no placeholder rewriting
                 per = 32000 // len(columns)
-                one = "(" + ", ".join(["%s"] * len(columns)) + ")"
+                one = "(" + ", ".join(["?"] * len(columns)) + ")"
+                full = f"INSERT INTO {table} ({', '.join(columns)}) VALUES {', '.join([one] * per)}"
                 for start in range(0, len(rows), per):
                     chunk = rows[start:start + per]
-                    values = [v for row in chunk for v in row]
-                    cursor.execute(f"INSERT INTO {table} ({', '.join(columns)}) VALUES {', '.join([one] * len(chunk))}", values)
+                    sql = full if len(chunk) == per else full[: full.index(" VALUES ")] + " VALUES " + ", ".join([one] * len(chunk))
+                    raw.execute(sql, [v for row in chunk for v in row])
         self.seconds[table] = self.seconds.get(table, 0.0) + time.monotonic() - started
         return len(rows)
 
@@ -195,6 +197,7 @@ def _sqlite_text(ts: float) -> str:
 def generate(args, connection) -> dict:
     """Write the data set; returns the objects the measurements need."""
     from parley.accounts.models import AgentProfile, Brand, Membership, Role, Team
+    from parley.inbox import search
     from parley.inbox.models import ACTIVE_STATUSES, Conversation, Customer, Identity, Post, Tag
     from parley.platforms.models import ChannelAccount
     from django.contrib.auth import get_user_model
@@ -313,7 +316,7 @@ def generate(args, connection) -> dict:
             _at(first_out) if first_out else None, _at(resolved) if resolved else None,
             _at(resolved + DAY) if status == "closed" else None, 0,
         ))
-        plans.append((b, channel, customer, times, directions))
+        plans.append((b, (channel.pk, channel.platform), customer, times, directions))
         for tag in rng.sample(info["tags"], k=rng.choices((0, 1, 2), weights=(6, 3, 1))[0]):
             tag_rows.append((len(tag_rows) + 1, cid, tag.pk))
     conv_columns = ["id", "brand_id", "customer_id", "channel_id", "platform", "status", "team_id", "assignee_id",
@@ -332,6 +335,12 @@ def generate(args, connection) -> dict:
                     "delivery_status", "delivery_error", "idempotency_key"]
     post_id, batch = 0, []
     progress_every = max(1, n_posts // 10)
+    brand_pks = [info["brand"].pk for info in brands]
+    if writer.pg:
+        # GIN builds far faster in one pass than row by row: drop it for the bulk load,
+        # as a bulk import into PostgreSQL would (SQLite's FTS5 triggers stay on).
+        with connection.cursor() as cursor:
+            cursor.execute(f"DROP INDEX {search.PG_INDEX}")
 
     def flush():
         texts = _texts(rng, words, cumulative, len(batch))
@@ -346,7 +355,7 @@ def generate(args, connection) -> dict:
             deleted = rng.random() < 0.005
             inbound = direction == "in"
             batch.append((
-                post_id, brands[b]["brand"].pk, cid, channel.pk, channel.platform, str(post_id),
+                post_id, brand_pks[b], cid, channel[0], channel[1], str(post_id),
                 "mention" if inbound else "reply", direction, "public", "en", customer if inbound else None,
                 None, None, "", "", "", created, created, rng.randint(0, 20), 0, 0, None, False, None,
                 deleted, created if deleted else None, "" if inbound else "sent", "", None,
@@ -357,6 +366,9 @@ def generate(args, connection) -> dict:
                 print(f"  {post_id:>9,} posts  {time.monotonic() - started:6.1f}s", flush=True)
     if batch:
         flush()
+    if writer.pg:
+        with connection.cursor() as cursor:
+            cursor.execute(search.PG_CREATE[-1])
     writer.reset_sequences(Customer, Identity, Conversation, Conversation.tags.through, Post)
     load_s = time.monotonic() - started
     print("  seconds writing: " + ", ".join(f"{t} {s:.1f}" for t, s in writer.seconds.items()), flush=True)

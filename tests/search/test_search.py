@@ -232,9 +232,9 @@ def test_postgresql_search_uses_the_gin_index(brand, corpus):
     Post.objects.bulk_create(
         Post(brand=brand, conversation=conversation, platform="x", platform_id=f"f{i}",
              text=f"filler words number {i}", created_at=T0, received_at=T0)
-        for i in range(500)
+        for i in range(3000)
     )
-    sql, params = search.search_sql(connection, brand, search.terms("kettle"), 10)
+    sql, params = search.search_sql(connection, brand, search.terms("kettle"), 10, prefix=False)
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE inbox_post")
         cursor.execute("SET LOCAL enable_seqscan = off")
