@@ -166,3 +166,18 @@ def test_batch_size_changes_nothing(db, tmp_path):
         import_file(path, brand, batch_size=size, received_at=RECEIVED)
         shots.append(snapshot(brand))
     assert shots[0] == shots[1] == shots[2]
+
+
+def test_second_file_extending_the_first_imports_like_ingest_post(two_brands, tmp_path):
+    """Re-importing with new posts mixed in: stored ones are duplicates, new ones thread onto them."""
+    bulk, live = two_brands
+    posts = random_corpus(21)
+    first, everything = tmp_path / "first.jsonl", tmp_path / "all.jsonl"
+    first.write_text("\n".join(json.dumps(p) for p in posts[::2]) + "\n")
+    everything.write_text("\n".join(json.dumps(p) for p in posts) + "\n")
+    for path in (first, everything):
+        import_file(path, bulk, batch_size=13, received_at=RECEIVED)
+        ingest_one_by_one(live, arrival_order(records_of(path, live)), received_at=RECEIVED)
+    assert snapshot(bulk) == snapshot(live)
+    again = import_file(everything, bulk, batch_size=13, received_at=RECEIVED)
+    assert again.imported == 0 and again.duplicates == again.read

@@ -11,7 +11,8 @@ collide (a unique constraint), it is retried from scratch.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from datetime import datetime
 
 from django.db import IntegrityError, connection, transaction
@@ -19,23 +20,37 @@ from django.utils import timezone
 
 from parley.accounts.models import Brand
 from parley.inbox.actions import reopen_window
-from parley.inbox.models import AuditEvent, Conversation, Identity, Note, Post, Status
+from parley.inbox.models import AuditEvent, Conversation, Customer, Identity, Note, Post
 from parley.inbox.timeline import PostMoment
 from parley.platforms.models import channel_for
 
 from .records import Record
-from .state import MERGED, BatchThreader, ConvState, PostState, live
+from .state import MERGED, BatchThreader, ConvState, live
+from .tables import Table
 
 RETRIES = 3
-# Inserting posts parent-first takes one statement per generation; chains
-# deeper than this (or cycles) are linked by an update afterwards.
-MAX_GENERATIONS = 12
-_POST_FIELDS = ("pk", "platform_id", "conversation_id", "created_at", "parent_id", "in_reply_to_id",
+# SQLite's page cache for the importing connection, in KiB (the default is 2 MiB):
+# a post touches a dozen indexes, and a small cache turns that into disk reads.
+SQLITE_CACHE_KIB = 128 * 1024
+# Pages written to the WAL before SQLite copies them back into the database
+# (default 1,000): fewer, larger checkpoints while a batch writes thousands of pages.
+WAL_CHECKPOINT_PAGES = 16_384
+_POST_FIELDS = ("id", "platform_id", "conversation_id", "created_at", "parent_id", "in_reply_to_id",
                 "platform_conversation_id")
-_CONVERSATION_UPDATE = ["status", "resolved_at", "reopened_count", "customer", "subject", "created_at",
-                        "merged_into", "last_post_at", "last_inbound_at", "waiting_since", "first_response_at",
+_CONVERSATION_UPDATE = ["status", "resolved_at", "reopened_count", "customer_id", "subject", "created_at",
+                        "merged_into_id", "last_post_at", "last_inbound_at", "waiting_since", "first_response_at",
                         "updated_at"]
 _IDENTITY_UPDATE = ["handle", "display_name", "first_name", "followers", "verified", "updated_at"]
+_IDENTITY_FIELDS = ["platform", "platform_user_id", "handle", "display_name", "first_name", "followers", "verified"]
+_NEW_CONVERSATION_FIELDS = [
+    "id", "brand_id", "customer_id", "channel_id", "platform", "status", "subject", "started_public", "created_at",
+    "last_post_at", "last_inbound_at", "waiting_since", "first_response_at", "resolved_at", "reopened_count",
+]
+_NEW_POST_FIELDS = [
+    "id", "brand_id", "conversation_id", "channel_id", "platform", "platform_id", "kind", "direction", "visibility",
+    "text", "language", "author_id", "parent_id", "in_reply_to_id", "platform_conversation_id", "url", "created_at",
+    "received_at", "likes", "reposts", "replies", "raw", "delivery_status",
+]
 
 
 def _in_list_size() -> int:
@@ -50,6 +65,27 @@ def _in_list_size() -> int:
             limit = 999
         return max(100, min(limit - 50, 20_000))
     return 20_000
+
+
+@contextmanager
+def import_tuning() -> Iterator[None]:
+    """A larger SQLite page cache and rarer checkpoints while importing; nothing to do elsewhere."""
+    if connection.vendor != "sqlite":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA cache_size")
+        previous = cursor.fetchone()[0]
+        cursor.execute(f"PRAGMA cache_size = -{SQLITE_CACHE_KIB}")
+        cursor.execute("PRAGMA wal_autocheckpoint")
+        checkpoint = cursor.fetchone()[0]
+        cursor.execute(f"PRAGMA wal_autocheckpoint = {WAL_CHECKPOINT_PAGES}")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(f"PRAGMA cache_size = {int(previous)}")
+            cursor.execute(f"PRAGMA wal_autocheckpoint = {int(checkpoint)}")
 
 
 def _chunks(values: Iterable, size: int):
@@ -117,6 +153,15 @@ class BulkImporter:
         return imported, len(records) - imported
 
 
+STORED_CONVERSATION_FIELDS = (
+    "id", "customer_id", "channel_id", "platform", "status", "resolved_at", "created_at", "subject",
+    "started_public", "reopened_count", "last_post_at", "last_inbound_at", "waiting_since", "first_response_at",
+    "merged_into_id",
+)
+STORED_IDENTITY_FIELDS = ("id", "customer_id", "platform", "platform_user_id", "handle", "display_name",
+                          "first_name", "followers", "verified")
+
+
 class _Loader:
     """Reads what the database already holds about a batch into the threader."""
 
@@ -126,75 +171,85 @@ class _Loader:
         self.in_size = in_size
 
     def load(self, records: list[Record]) -> None:
-        wanted: dict[str, tuple[set, set, set, set]] = defaultdict(lambda: (set(), set(), set(), set()))
+        by_platform: dict[str, list[Record]] = defaultdict(list)
         for record in records:
-            post = record.post
-            ids, replies, threads, authors = wanted[post.platform]
-            ids.add(post.platform_id)
-            if post.in_reply_to_id:
-                replies.add(post.in_reply_to_id)
-            if post.platform_conversation_id:
-                threads.add(post.platform_conversation_id)
-            if post.author is not None:
-                authors.add(post.author.platform_user_id)
-
+            by_platform[record.post.platform].append(record)
         post_rows: dict[int, tuple] = {}
-        identities: list[Identity] = []
-        for platform, (ids, replies, threads, authors) in wanted.items():
-            posts = Post.objects.filter(brand_id=self.brand_id, platform=platform)
-            for lookup, values in (
-                ("platform_id__in", ids | replies | threads),
-                ("in_reply_to_id__in", ids),
-                ("platform_conversation_id__in", ids | threads),
-            ):
-                for chunk in _chunks(values, self.in_size):
-                    for row in posts.filter(**{lookup: chunk}).values_list(*_POST_FIELDS):
-                        post_rows[row[0]] = (platform, *row)
-            for chunk in _chunks(authors, self.in_size):
-                identities.extend(
-                    Identity.objects.filter(brand_id=self.brand_id, platform=platform, platform_user_id__in=chunk)
-                )
+        identities: list[dict] = []
+        posts, identity_table = _table(Post), _table(Identity)
+        for platform, batch in by_platform.items():
+            scope = {"brand_id": self.brand_id, "platform": platform}
+
+            def fetch(among: str, values: set[str], needed: bool = True) -> None:
+                for row in posts.select_in(_POST_FIELDS, scope, among, values, self.in_size):
+                    known = post_rows.get(row[0])
+                    post_rows[row[0]] = (platform, needed or (known is not None and known[1]), *row)
+
+            # Posts already stored are duplicates: nothing else about them matters
+            # unless a new post of the batch names them.
+            ids = {record.post.platform_id for record in batch}
+            fetch("platform_id", ids, needed=False)
+            stored = {row[3] for row in post_rows.values() if row[0] == platform}
+            fresh = [record.post for record in batch if record.post.platform_id not in stored]
+            fresh_ids = {post.platform_id for post in fresh}
+            replies = {post.in_reply_to_id for post in fresh if post.in_reply_to_id}
+            threads = {post.platform_conversation_id for post in fresh if post.platform_conversation_id}
+            authors = {post.author.platform_user_id for post in fresh if post.author is not None}
+            fetch("platform_id", replies | threads)
+            fetch("in_reply_to_id", fresh_ids)
+            fetch("platform_conversation_id", fresh_ids | threads)
+            for row in identity_table.select_in(STORED_IDENTITY_FIELDS, scope, "platform_user_id", authors,
+                                                self.in_size):
+                identities.append(dict(zip(STORED_IDENTITY_FIELDS, row)))
 
         conversations = self._conversations(
-            {row[3] for row in post_rows.values()}, {identity.customer_id for identity in identities}
+            {row[4] for row in post_rows.values() if row[1]}, {identity["customer_id"] for identity in identities}
         )
-        moments = self._moments([c.pk for c in conversations.values() if c.status != MERGED])
+        moments = self._moments([pk for pk, c in conversations.items() if c["status"] != MERGED])
         threader = self.threader
-        for conversation in conversations.values():
-            threader.add_stored_conversation(conversation, moments.get(conversation.pk, []))
+        for pk, conversation in conversations.items():
+            threader.add_stored_conversation(conversation, moments.get(pk, []))
         threader.link_stored_merges()
-        for platform, pk, pid, conversation_id, created_at, parent_id, in_reply_to, thread in post_rows.values():
-            threader.add_stored_post(platform, pk, pid, conversation_id, created_at, parent_id is not None,
-                                     in_reply_to, thread)
+        for platform, needed, pk, pid, conversation_id, created_at, parent_id, in_reply_to, thread in post_rows.values():
+            if needed:
+                threader.add_stored_post(platform, pk, pid, conversation_id, created_at, parent_id is not None,
+                                         in_reply_to, thread)
+            else:
+                threader.add_duplicate(platform, pid)
         for identity in identities:
             threader.add_stored_identity(identity)
 
-    def _conversations(self, ids: set[int], customers: set[int]) -> dict[int, Conversation]:
-        found: dict[int, Conversation] = {}
-        for chunk in _chunks(customers, self.in_size):
-            for conversation in Conversation.objects.filter(brand_id=self.brand_id, customer_id__in=chunk).exclude(
-                status=MERGED
-            ):
-                found[conversation.pk] = conversation
+    def _conversations(self, ids: set[int], customers: set[int]) -> dict[int, dict]:
+        """The conversations the batch may touch, locked against concurrent changes where the database can."""
+        table = _table(Conversation)
+        found: dict[int, dict] = {}
+        # By customer alone, so that the database uses the customer index (a
+        # customer belongs to one brand; the brand is checked here all the same).
+        names = [*STORED_CONVERSATION_FIELDS, "brand_id"]
+        for row in table.select_in(names, {}, "customer_id", customers, self.in_size, True):
+            row = dict(zip(names, row))
+            if row.pop("brand_id") == self.brand_id and row["status"] != MERGED:
+                found[row["id"]] = row
         missing = ids - found.keys()
         while missing:  # and the conversations merged ones point to, until none is missing
-            more = []
-            for chunk in _chunks(missing, self.in_size):
-                more.extend(Conversation.objects.filter(pk__in=chunk))
-            for conversation in more:
-                found[conversation.pk] = conversation
-            missing = {c.merged_into_id for c in more if c.merged_into_id} - found.keys()
+            more = [
+                dict(zip(STORED_CONVERSATION_FIELDS, row))
+                for row in table.select_in(STORED_CONVERSATION_FIELDS, {}, "id", missing, self.in_size, True)
+            ]
+            for row in more:
+                row.pop("brand_id", None)
+                found[row["id"]] = row
+            missing = {row["merged_into_id"] for row in more if row["merged_into_id"]} - found.keys()
         return found
 
     def _moments(self, conversation_ids: list[int]) -> dict[int, list[PostMoment]]:
         moments: dict[int, list[PostMoment]] = defaultdict(list)
         failed = Post.Delivery.FAILED
-        for chunk in _chunks(conversation_ids, self.in_size):
-            rows = Post.objects.filter(conversation_id__in=chunk).values_list(
-                "conversation_id", "direction", "created_at", "delivery_status"
-            )
-            for conversation_id, direction, created_at, delivery in rows:
-                moments[conversation_id].append(PostMoment(direction == "in", created_at, delivery != failed))
+        fields = ["conversation_id", "direction", "created_at", "delivery_status"]
+        for conversation_id, direction, created_at, delivery in _table(Post).select_in(
+            fields, {}, "conversation_id", conversation_ids, self.in_size
+        ):
+            moments[conversation_id].append(PostMoment(direction == "in", created_at, delivery != failed))
         return moments
 
 
@@ -207,9 +262,10 @@ class _Writer:
         self.actor = actor
         self.received_at = received_at
         self.now = timezone.now()
+        self.customer_ids: dict[int, int] = {}
 
     def write(self) -> None:
-        self._identities()
+        self._customers_and_identities()
         self._conversations()
         self._stored_merges()
         self._posts()
@@ -218,45 +274,67 @@ class _Writer:
     def _customer_id(self, ckey) -> int | None:
         if ckey is None:
             return None
-        return ckey if ckey > 0 else self.t.new_customers[ckey].pk
+        return ckey if ckey > 0 else self.customer_ids[ckey]
 
-    def _identities(self) -> None:
-        from parley.inbox.models import Customer
+    def _customers_and_identities(self) -> None:
+        t, now, brand_id = self.t, self.now, self.brand_id
+        customers = _table(Customer)
+        keys = customers.allocate(len(t.new_customers))
+        rows = []
+        for pk, (ckey, name) in zip(keys, t.new_customers.items()):
+            self.customer_ids[ckey] = pk
+            rows.append((pk, brand_id, name[:200]))
+        customers.insert(["id", "brand_id", "display_name"], rows, now)
 
-        Customer.objects.bulk_create(list(self.t.new_customers.values()))
-        new, changed = [], []
-        for state in self.t.identities.values():
-            if state.new:
-                customer_id = self._customer_id(state.ckey)
-                state.obj.customer_id = customer_id
-                state.obj.original_customer_id = customer_id
-                new.append(state.obj)
-            elif state.dirty:
-                state.obj.updated_at = self.now
-                changed.append(state.obj)
-        Identity.objects.bulk_create(new)
-        if changed:
-            Identity.objects.bulk_update(changed, _IDENTITY_UPDATE)
+        new = [state for state in t.identities.values() if state.new]
+        identities = _table(Identity)
+        rows = []
+        for pk, state in zip(identities.allocate(len(new)), new):
+            state.pk = pk
+            customer_id = self.customer_ids[state.ckey]
+            fields = state.fields
+            rows.append((pk, brand_id, customer_id, customer_id, *(fields[name] for name in _IDENTITY_FIELDS)))
+        identities.insert(["id", "brand_id", "customer_id", "original_customer_id", *_IDENTITY_FIELDS], rows, now)
+        changed = [
+            (*(state.fields[name] for name in _IDENTITY_UPDATE[:-1]), now, state.pk)
+            for state in t.identities.values()
+            if state.dirty
+        ]
+        identities.update(_IDENTITY_UPDATE, changed)
 
     def _conversations(self) -> None:
+        t = self.t
         new, changed = [], []
-        for conv in self.t.convs.values():
-            if self.t.transient(conv):
+        for conv in t.convs.values():
+            if t.transient(conv):
                 continue
             if not conv.stored:
-                conv.obj.customer_id = self._customer_id(conv.ckey)
-                new.append(conv.obj)
+                new.append(conv)
             elif conv.dirty:
                 changed.append(conv)
-        Conversation.objects.bulk_create(new)
+        table = _table(Conversation)
+        for pk, conv in zip(table.allocate(len(new)), new):
+            conv.pk = pk
+        rows = [
+            (
+                conv.pk, self.brand_id, self._customer_id(conv.ckey), conv.channel_id, conv.platform, conv.status,
+                conv.subject, conv.started_public, conv.created_at, conv.last_post_at, conv.last_inbound_at,
+                conv.waiting_since, conv.first_response_at, conv.resolved_at, conv.reopened_count,
+            )
+            for conv in new
+        ]
+        table.insert(_NEW_CONVERSATION_FIELDS, rows, self.now)
+        updates = []
         for conv in changed:
-            obj = conv.obj
-            obj.customer_id = self._customer_id(conv.ckey)
-            obj.updated_at = self.now
-            if obj.status == MERGED and conv.merged_into is not None:
-                obj.merged_into_id = _written(conv.merged_into).obj.pk
-        if changed:
-            Conversation.objects.bulk_update([c.obj for c in changed], _CONVERSATION_UPDATE)
+            merged_into = _written(conv.merged_into).pk if conv.status == MERGED and conv.merged_into else (
+                conv.merged_into_id
+            )
+            updates.append((
+                conv.status, conv.resolved_at, conv.reopened_count, self._customer_id(conv.ckey), conv.subject,
+                conv.created_at, merged_into, conv.last_post_at, conv.last_inbound_at, conv.waiting_since,
+                conv.first_response_at, self.now, conv.pk,
+            ))
+        table.update(_CONVERSATION_UPDATE, updates)
 
     def _stored_merges(self) -> None:
         """Posts, notes and tags of stored conversations that were merged move to where they went."""
@@ -264,7 +342,7 @@ class _Writer:
             return
         by_target: dict[int, list[int]] = defaultdict(list)
         for source in self.t.stored_merges:
-            by_target[live(source).obj.pk].append(source.obj.pk)
+            by_target[live(source).pk].append(source.pk)
         through = Conversation.tags.through
         for target, sources in by_target.items():
             Post.objects.filter(conversation_id__in=sources).update(conversation_id=target)
@@ -275,96 +353,54 @@ class _Writer:
             )
 
     def _posts(self) -> None:
-        """Insert new posts parents first, so each can name its parent's key."""
-        remaining = self.t.new_posts
-        deferred: list[PostState] = []
-        generation = 0
-        while remaining:
-            generation += 1
-            ready, waiting = [], []
-            for post in remaining:
-                parent = post.parent
-                if parent is None or parent.pk is not None or parent.obj is not None:
-                    ready.append(post)
-                else:
-                    waiting.append(post)
-            late: list[PostState] = []
-            if not ready or generation >= MAX_GENERATIONS:  # a cycle, or a very long chain
-                late, waiting = waiting, []
-            batch = ready + late
-            rows = [self._row(post, True) for post in ready] + [self._row(post, False) for post in late]
-            Post.objects.bulk_create(rows)
-            for post, row in zip(batch, rows):
-                post.obj = row
-            deferred.extend(late)
-            remaining = waiting
-        links = []
-        for post in deferred:
-            post.obj.parent_id = _post_pk(post.parent)
-            links.append(post.obj)
-        for child, parent in self.t.parent_links:
-            links.append(Post(pk=child.pk, parent_id=parent.obj.pk))
-        if links:
-            Post.objects.bulk_update(links, ["parent"])
-
-    def _row(self, state: PostState, link_parent: bool) -> Post:
-        post = state.record.post
-        parent = state.parent
-        return Post(
-            brand_id=self.brand_id,
-            conversation_id=live(state.conv).obj.pk,
-            channel_id=state.channel_id,
-            platform=post.platform,
-            platform_id=post.platform_id,
-            kind=post.kind,
-            direction=post.direction,
-            visibility=post.visibility,
-            text=post.text,
-            language=post.language,
-            author_id=state.identity.obj.pk if state.identity is not None else None,
-            parent_id=_post_pk(parent) if (parent is not None and link_parent) else None,
-            in_reply_to_id=post.in_reply_to_id,
-            platform_conversation_id=post.platform_conversation_id,
-            url=post.url,
-            created_at=post.created_at,
-            received_at=self.received_at,
-            likes=post.likes,
-            reposts=post.reposts,
-            replies=post.replies,
-            raw=post.raw,
-            delivery_status=Post.Delivery.NONE if post.direction == "in" else Post.Delivery.SENT,
-        )
+        new = self.t.new_posts
+        table = _table(Post)
+        for pk, post in zip(table.allocate(len(new)), new):
+            post.pk = pk
+        brand_id, received_at = self.brand_id, self.received_at
+        sent, none = Post.Delivery.SENT.value, Post.Delivery.NONE.value
+        rows = []
+        for state in new:
+            post = state.record.post
+            rows.append((
+                state.pk, brand_id, live(state.conv).pk, state.channel_id, post.platform, post.platform_id,
+                post.kind, post.direction, post.visibility, post.text, post.language,
+                state.identity.pk if state.identity is not None else None,
+                state.parent.pk if state.parent is not None else None,
+                post.in_reply_to_id, post.platform_conversation_id, post.url, post.created_at, received_at,
+                post.likes, post.reposts, post.replies, post.raw, none if post.direction == "in" else sent,
+            ))
+        table.insert(_NEW_POST_FIELDS, rows, self.now)
+        table.update(["parent"], [(parent.pk, child.pk) for child, parent in self.t.parent_links])
 
     def _events(self) -> None:
-        events = []
+        rows = []
         for verb, subject, conv, data in self.t.events:
             if self.t.transient(subject):
                 continue
             target = _written(conv)
             if verb == "conversation.merged":
-                data = {"into": target.obj.pk, **data}
-            events.append(
-                AuditEvent(
-                    brand_id=self.brand_id,
-                    actor_label=self.actor,
-                    verb=verb,
-                    object_type="conversation",
-                    object_id=str(subject.obj.pk),
-                    conversation_id=target.obj.pk,
-                    data=data,
-                )
-            )
-        AuditEvent.objects.bulk_create(events)
+                data = {"into": target.pk, **data}
+            rows.append([None, self.brand_id, self.actor, verb, "conversation", str(subject.pk), target.pk, data])
+        table = _table(AuditEvent)
+        for pk, row in zip(table.allocate(len(rows)), rows):
+            row[0] = pk
+        table.insert(["id", "brand_id", "actor_label", "verb", "object_type", "object_id", "conversation_id", "data"],
+                     rows, self.now)
+
+
+_TABLES: dict[tuple[str, type], Table] = {}
+
+
+def _table(model) -> Table:
+    key = (connection.vendor, model)
+    if key not in _TABLES:
+        _TABLES[key] = Table(model)
+    return _TABLES[key]
 
 
 def _written(conv: ConvState) -> ConvState:
     """The conversation itself, or where it went if it was never written."""
-    while not conv.stored and conv.obj.status == Status.MERGED and conv.merged_into is not None:
+    while not conv.stored and conv.status == MERGED and conv.merged_into is not None:
         conv = conv.merged_into
     return conv
-
-
-def _post_pk(post: PostState | None) -> int | None:
-    if post is None:
-        return None
-    return post.pk if post.pk is not None else (post.obj.pk if post.obj is not None else None)

@@ -24,7 +24,7 @@ SNIFF_LINES = 20
 
 
 def _describe(exc: json.JSONDecodeError) -> str:
-    return f"not valid JSON ({exc.msg} at column {exc.colno})"
+    return f"not valid JSON: {exc.msg} (column {exc.colno})"
 
 
 class JsonLinesFile:
@@ -90,4 +90,4 @@ def _numbered(lines: Lines) -> Iterator[tuple[int, str]]:
         number = lines.taken[-1][0]
         lines.taken.clear()
         if text.strip():
-            yield number, text
+            yield number, text.rstrip("\r\n")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import sys
 import time
 from collections.abc import Callable
@@ -14,7 +15,7 @@ from tqdm import tqdm
 from parley.accounts.models import Brand
 from parley.platforms.models import ChannelAccount
 
-from .bulk import BulkImporter
+from .bulk import BulkImporter, import_tuning
 from .detect import FORMATS, detect_format
 from .ibm import IbmFile
 from .jsonl import JsonLinesFile
@@ -24,7 +25,7 @@ from .twcs import TwcsFile
 DEFAULT_BATCH_SIZE = 5000
 # Records are sorted by time within windows of this many; memory stays bounded
 # on files of millions of posts, and threading copes with what arrives out of order.
-DEFAULT_WINDOW = 200_000
+DEFAULT_WINDOW = 100_000
 KEPT_REJECTS = 1000
 
 
@@ -80,11 +81,16 @@ def import_file(
     batch_size: int = DEFAULT_BATCH_SIZE,
     window: int = DEFAULT_WINDOW,
     progress: bool = False,
+    progress_file=None,
     on_reject: Callable[[Reject], None] | None = None,
     received_at: datetime | None = None,
     actor: str = "import",
 ) -> Summary:
-    """Import `path` into `brand`. Raises ImportFileError when the file is unusable."""
+    """Import `path` into `brand`. Raises ImportFileError when the file is unusable.
+
+    `progress` shows a tqdm bar on `progress_file` (stderr by default);
+    `on_reject` hears of each refused record as it is read.
+    """
     if batch_size < 1 or window < 1:
         raise ValueError("batch size and window must be at least 1")
     started = time.perf_counter()
@@ -94,7 +100,7 @@ def import_file(
     bar = tqdm(
         total=source.estimate() if progress else None,
         disable=not progress,
-        file=sys.stderr,
+        file=progress_file or sys.stderr,
         unit=" posts",
         desc=f"import {Path(path).name}",
         dynamic_ncols=True,
@@ -110,25 +116,34 @@ def import_file(
             bar.update(len(batch))
 
     pending: list[Record] = []
-    try:
-        for item in source.records():
-            summary.read += 1
-            if isinstance(item, Reject):
-                summary.rejected += 1
-                if len(summary.rejects) < KEPT_REJECTS:
-                    summary.rejects.append(item)
-                if on_reject is not None:
-                    on_reject(item)
-                bar.update(1)
-                continue
-            if item.post.truncated:
-                summary.truncated += 1
-            pending.append(item)
-            if len(pending) >= window:
-                flush(pending)
-                pending = []
-        flush(pending)
-    finally:
-        bar.close()
+    # Hundreds of thousands of records are alive at once and none of them form
+    # reference cycles: the cyclic collector would only rescan them, over and over.
+    collecting = gc.isenabled()
+    gc.disable()
+    with import_tuning():
+        try:
+            for item in source.records():
+                summary.read += 1
+                if isinstance(item, Reject):
+                    summary.rejected += 1
+                    if len(summary.rejects) < KEPT_REJECTS:
+                        summary.rejects.append(item)
+                    if on_reject is not None:
+                        on_reject(item)
+                    bar.update(1)
+                    continue
+                if item.post.truncated:
+                    summary.truncated += 1
+                pending.append(item)
+                if len(pending) >= window:
+                    flush(pending)
+                    pending = []
+            flush(pending)
+            bar.total = bar.n  # the estimate counted lines; a quoted text may span several
+            bar.refresh()
+        finally:
+            bar.close()
+            if collecting:
+                gc.enable()
     summary.seconds = time.perf_counter() - started
     return summary

@@ -22,7 +22,7 @@ from itertools import chain
 
 from parley.inbox import threading as policy
 from parley.inbox.ingest import AuthorData
-from parley.inbox.models import Conversation, Customer, Identity, Status
+from parley.inbox.models import Status
 from parley.inbox.timeline import PostMoment, summarise
 
 from .records import Record
@@ -37,24 +37,39 @@ TEMP_BASE = 10**15
 
 
 class ConvState:
-    """A conversation during the batch: its row, its posts' times, where it merged to."""
+    """A conversation during the batch: its fields, its posts' times, where it merged to.
 
-    __slots__ = ("key", "obj", "stored", "ckey", "moments", "counted_max", "merged_into", "dirty")
+    Stored conversations have `pk`; new ones get theirs when written.
+    """
 
-    def __init__(self, key: int, obj: Conversation, stored: bool, ckey, moments: list[PostMoment]):
+    __slots__ = (
+        "key", "pk", "ckey", "channel_id", "platform", "status", "resolved_at", "created_at", "subject",
+        "started_public", "reopened_count", "last_post_at", "last_inbound_at", "waiting_since",
+        "first_response_at", "merged_into", "merged_into_id", "moments", "counted_max", "dirty",
+    )
+
+    def __init__(self, key: int, pk: int | None, moments: list[PostMoment], **fields):
         self.key = key
-        self.obj = obj
-        self.stored = stored
-        self.ckey = ckey  # customer key: a stored customer's pk, or a negative number for a new one
+        self.pk = pk
+        self.ckey = None  # customer key: a stored customer's pk, or a negative number for a new one
+        self.merged_into: ConvState | None = None
+        self.merged_into_id = None
+        self.resolved_at = None
+        self.reopened_count = 0
+        self.last_inbound_at = self.waiting_since = self.first_response_at = None
+        for name, value in fields.items():
+            setattr(self, name, value)
         self.moments = moments
         counted = [m.created_at for m in moments if m.counts]
         self.counted_max = max(counted) if counted else None
-        self.merged_into: ConvState | None = None
         self.dirty = False
 
+    @property
+    def stored(self) -> bool:
+        return self.key < TEMP_BASE
+
     def ref(self) -> policy.ConversationRef:
-        obj = self.obj
-        return policy.ConversationRef(self.key, obj.status, obj.resolved_at, obj.created_at)
+        return policy.ConversationRef(self.key, self.status, self.resolved_at, self.created_at)
 
     def add_moment(self, moment: PostMoment) -> None:
         self.moments.append(moment)
@@ -63,22 +78,23 @@ class ConvState:
 
     def refresh_last_post(self) -> None:
         if self.counted_max is not None:
-            self.obj.last_post_at = self.counted_max
+            self.last_post_at = self.counted_max
 
     def summarise(self) -> None:
         """Final times from every post, as actions.refresh_times computes them."""
         times = summarise(self.moments)
-        obj = self.obj
-        obj.last_post_at = times.last_post_at or obj.last_post_at
-        obj.last_inbound_at = times.last_inbound_at
-        obj.waiting_since = times.waiting_since
-        obj.first_response_at = times.first_response_at
+        self.last_post_at = times.last_post_at or self.last_post_at
+        self.last_inbound_at = times.last_inbound_at
+        self.waiting_since = times.waiting_since
+        self.first_response_at = times.first_response_at
 
 
 def live(conv: ConvState | None) -> ConvState | None:
     """Follow merges to the conversation that holds the posts now (actions._live)."""
+    if conv is None or conv.status != MERGED:
+        return conv
     seen = set()
-    while conv is not None and conv.obj.status == MERGED and conv.merged_into is not None:
+    while conv is not None and conv.status == MERGED and conv.merged_into is not None:
         if conv.key in seen:
             break
         seen.add(conv.key)
@@ -89,27 +105,31 @@ def live(conv: ConvState | None) -> ConvState | None:
 class PostState:
     """A post the batch knows of: stored (pk set) or new (record set)."""
 
-    __slots__ = ("pid", "conv", "created_at", "pk", "has_parent", "parent", "record", "identity", "channel_id", "obj")
+    __slots__ = ("pid", "conv", "created_at", "pk", "stored", "has_parent", "parent", "record", "identity",
+                 "channel_id")
 
     def __init__(self, pid, conv, created_at, *, pk=None, has_parent=False, record=None, identity=None,
                  channel_id=None, parent=None):
         self.pid = pid
         self.conv = conv
         self.created_at = created_at
-        self.pk = pk
+        self.pk = pk  # new posts get theirs when written
+        self.stored = pk is not None
         self.has_parent = has_parent
         self.parent: PostState | None = parent
         self.record: Record | None = record
         self.identity: IdentityState | None = identity
         self.channel_id = channel_id
-        self.obj = None  # the Post row once written
 
 
 class IdentityState:
-    __slots__ = ("obj", "ckey", "new", "dirty")
+    """An author's identity: `fields` by column name; `pk` None until a new one is written."""
 
-    def __init__(self, obj: Identity, ckey, new: bool):
-        self.obj = obj
+    __slots__ = ("pk", "fields", "ckey", "new", "dirty")
+
+    def __init__(self, pk: int | None, fields: dict, ckey, new: bool):
+        self.pk = pk
+        self.fields = fields
         self.ckey = ckey
         self.new = new
         self.dirty = False
@@ -136,7 +156,7 @@ class BatchThreader:
         self.convs: dict[int, ConvState] = {}
         self.identities: dict[tuple[str, str], IdentityState] = {}
         self.by_author: dict[tuple, list[ConvState]] = {}
-        self.new_customers: dict[int, Customer] = {}
+        self.new_customers: dict[int, str] = {}  # customer key -> display name
         self.new_posts: list[PostState] = []
         self.parent_links: list[tuple[PostState, PostState]] = []  # (stored child, new parent)
         self.stored_merges: list[ConvState] = []
@@ -152,18 +172,22 @@ class BatchThreader:
             found = self.indexes[platform] = PlatformIndex({}, {}, {})
         return found
 
-    def add_stored_conversation(self, obj: Conversation, moments: list[PostMoment]) -> ConvState:
-        conv = ConvState(obj.pk, obj, True, obj.customer_id, moments)
-        self.convs[obj.pk] = conv
-        if obj.customer_id is not None and obj.status != MERGED:
-            self.by_author.setdefault((obj.customer_id, obj.channel_id), []).append(conv)
+    def add_stored_conversation(self, row: dict, moments: list[PostMoment]) -> ConvState:
+        """A conversation row (a dict of STORED_CONVERSATION_FIELDS)."""
+        fields = dict(row)
+        pk = fields.pop("id")
+        customer_id = fields.pop("customer_id")
+        conv = ConvState(pk, pk, moments, **fields)
+        conv.ckey = customer_id
+        self.convs[pk] = conv
+        if customer_id is not None and conv.status != MERGED:
+            self.by_author.setdefault((customer_id, conv.channel_id), []).append(conv)
         return conv
 
     def link_stored_merges(self) -> None:
         for conv in self.convs.values():
-            target = conv.obj.merged_into_id
-            if conv.obj.status == MERGED and target is not None:
-                conv.merged_into = self.convs.get(target)
+            if conv.status == MERGED and conv.merged_into_id is not None:
+                conv.merged_into = self.convs.get(conv.merged_into_id)
 
     def add_stored_post(self, platform, pk, pid, conversation_id, created_at, has_parent, in_reply_to, thread) -> None:
         index = self.index(platform)
@@ -175,8 +199,16 @@ class BatchThreader:
         if thread:
             index.threads.setdefault(thread, []).append(post)
 
-    def add_stored_identity(self, obj: Identity) -> None:
-        self.identities[(obj.platform, obj.platform_user_id)] = IdentityState(obj, obj.customer_id, False)
+    def add_duplicate(self, platform: str, pid: str) -> None:
+        """A stored post the batch repeats and no new post names: known only as taken."""
+        self.index(platform).posts[pid] = None
+
+    def add_stored_identity(self, row: dict) -> None:
+        """An identity row (a dict of STORED_IDENTITY_FIELDS)."""
+        fields = dict(row)
+        pk = fields.pop("id")
+        customer_id = fields.pop("customer_id")
+        self.identities[(fields["platform"], fields["platform_user_id"])] = IdentityState(pk, fields, customer_id, False)
 
     # --- threading ------------------------------------------------------------------------
 
@@ -219,17 +251,16 @@ class BatchThreader:
             self.events.append(("conversation.created", conv, conv, {"reason": decision.reason}))
         else:
             conv = self.convs[decision.conversation_id]
-            obj = conv.obj
             if decision.action == policy.REOPEN:
-                obj.status = OPEN
-                obj.resolved_at = None
-                obj.reopened_count += 1
+                conv.status = OPEN
+                conv.resolved_at = None
+                conv.reopened_count += 1
                 self.events.append(("conversation.reopened", conv, conv, {"reason": decision.reason}))
-            elif inbound and obj.status == PENDING_CUSTOMER:
-                obj.status = OPEN
+            elif inbound and conv.status == PENDING_CUSTOMER:
+                conv.status = OPEN
             if conv.ckey is None and identity is not None and inbound:
                 self._set_customer(conv, identity.ckey)
-                obj.subject = obj.subject or post.text[:200]
+                conv.subject = conv.subject or post.text[:200]
         for source_id in decision.merge_ids:
             self._merge(self.convs[source_id], conv)
 
@@ -241,7 +272,7 @@ class BatchThreader:
         if thread_id:
             index.threads.setdefault(thread_id, []).append(new)
         for child in index.replies.get(pid, ()):
-            if child.pk is None:
+            if not child.stored:
                 if child.parent is None:
                     child.parent = new
             elif not child.has_parent:
@@ -250,47 +281,43 @@ class BatchThreader:
         self.new_posts.append(new)
 
         conv.add_moment(PostMoment(inbound, post.created_at, True))
-        if conv.obj.created_at > post.created_at:
-            conv.obj.created_at = post.created_at
+        if conv.created_at > post.created_at:
+            conv.created_at = post.created_at
         conv.refresh_last_post()
         conv.dirty = True
         return True
 
     def _upsert_identity(self, platform: str, author: AuthorData) -> IdentityState:
+        """actions.upsert_identity, in memory."""
         key = (platform, author.platform_user_id)
         state = self.identities.get(key)
         if state is None:
-            customer = Customer(
-                brand_id=self.brand_id,
-                display_name=author.display_name or author.handle or author.platform_user_id,
-            )
             ckey = self._next_customer
             self._next_customer -= 1
-            self.new_customers[ckey] = customer
-            identity = Identity(
-                brand_id=self.brand_id,
-                platform=platform,
-                platform_user_id=author.platform_user_id,
-                handle=author.handle,
-                display_name=author.display_name,
-                first_name=author.first_name,
-                followers=author.followers or 0,
-                verified=bool(author.verified),
-            )
-            state = self.identities[key] = IdentityState(identity, ckey, True)
+            self.new_customers[ckey] = author.display_name or author.handle or author.platform_user_id
+            fields = {
+                "platform": platform,
+                "platform_user_id": author.platform_user_id,
+                "handle": author.handle,
+                "display_name": author.display_name,
+                "first_name": author.first_name,
+                "followers": author.followers or 0,
+                "verified": bool(author.verified),
+            }
+            state = self.identities[key] = IdentityState(None, fields, ckey, True)
             return state
-        identity = state.obj
+        fields = state.fields
         changed = False
         for name in ("handle", "display_name", "first_name"):
             value = getattr(author, name)
-            if value and getattr(identity, name) != value:
-                setattr(identity, name, value)
+            if value and fields[name] != value:
+                fields[name] = value
                 changed = True
-        if author.followers is not None and author.followers != identity.followers:
-            identity.followers = author.followers
+        if author.followers is not None and author.followers != fields["followers"]:
+            fields["followers"] = author.followers
             changed = True
-        if author.verified is not None and bool(author.verified) != identity.verified:
-            identity.verified = bool(author.verified)
+        if author.verified is not None and bool(author.verified) != fields["verified"]:
+            fields["verified"] = bool(author.verified)
             changed = True
         if changed and not state.new:
             state.dirty = True
@@ -299,21 +326,23 @@ class BatchThreader:
     def _author_latest(self, ckey, channel_id) -> ConvState | None:
         best = None
         for conv in self.by_author.get((ckey, channel_id), ()):
-            if conv.obj.status == MERGED:
+            if conv.status == MERGED:
                 continue
-            if best is None or (conv.obj.last_post_at, conv.key) > (best.obj.last_post_at, best.key):
+            if best is None or (conv.last_post_at, conv.key) > (best.last_post_at, best.key):
                 best = conv
         return best
 
     def _set_customer(self, conv: ConvState, ckey) -> None:
         conv.ckey = ckey
-        self.by_author.setdefault((ckey, conv.obj.channel_id), []).append(conv)
+        self.by_author.setdefault((ckey, conv.channel_id), []).append(conv)
         conv.dirty = True
 
     def _new_conversation(self, record: Record, channel_id, ckey) -> ConvState:
         post = record.post
-        obj = Conversation(
-            brand_id=self.brand_id,
+        conv = ConvState(
+            self._next_key,
+            None,
+            [],
             channel_id=channel_id,
             platform=post.platform,
             status=NEW,
@@ -322,7 +351,6 @@ class BatchThreader:
             created_at=post.created_at,
             last_post_at=post.created_at,
         )
-        conv = ConvState(self._next_key, obj, False, None, [])
         self._next_key += 1
         self.convs[conv.key] = conv
         if ckey is not None:
@@ -331,7 +359,7 @@ class BatchThreader:
 
     def _merge(self, source: ConvState, target: ConvState) -> None:
         """actions._merge_conversation_into, in memory."""
-        if source is target or source.obj.status == MERGED:
+        if source is target or source.status == MERGED:
             return
         for moment in source.moments:
             target.add_moment(moment)
@@ -340,10 +368,10 @@ class BatchThreader:
             self.stored_merges.append(source)
         if target.ckey is None and source.ckey is not None:
             self._set_customer(target, source.ckey)
-            target.obj.subject = source.obj.subject
-        if source.obj.created_at < target.obj.created_at:
-            target.obj.created_at = source.obj.created_at
-        source.obj.status = MERGED
+            target.subject = source.subject
+        if source.created_at < target.created_at:
+            target.created_at = source.created_at
+        source.status = MERGED
         source.merged_into = target
         source.dirty = target.dirty = True
         self.events.append(("conversation.merged", source, target, {"reason": "out-of-order reply chain"}))
@@ -354,13 +382,13 @@ class BatchThreader:
     def finish(self) -> None:
         """Final conversation times (after every record of the batch)."""
         for conv in self.convs.values():
-            if conv.dirty and conv.obj.status != MERGED:
+            if conv.dirty and conv.status != MERGED:
                 conv.summarise()
 
     @staticmethod
     def transient(conv: ConvState) -> bool:
         """Created and merged away within this batch: never written."""
-        return not conv.stored and conv.obj.status == MERGED
+        return not conv.stored and conv.status == MERGED
 
     def earliest(self) -> datetime | None:
         return min((p.created_at for p in self.new_posts), default=None)

@@ -48,31 +48,28 @@ TIME_EXAMPLE = "Wed Oct 11 06:55:44 +0000 2017"
 MAX_CSV_FIELD = 1 << 20
 
 _MONTHS = {m: i for i, m in enumerate(("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"), 1)}
-_WEEKDAYS = frozenset(("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"))
+_TIME = re.compile(
+    r"\s*(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun) (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) +(\d{1,2}) "
+    r"(\d\d):(\d\d):(\d\d) ([+-]\d\d)(\d\d) (\d{4})\s*"
+)
 _MENTION = re.compile(r"@(\w{1,50})")
-_ZONES: dict[str, timezone] = {"+0000": timezone.utc}
+_UTC = timezone.utc
 
 
 def parse_twitter_time(value: str) -> datetime | None:
     """'Wed Oct 11 06:55:44 +0000 2017' as an aware UTC datetime, or None."""
-    parts = value.split()
-    if len(parts) != 6 or parts[0] not in _WEEKDAYS or parts[1] not in _MONTHS:
+    match = _TIME.fullmatch(value)
+    if match is None:
         return None
-    _, month, day, clock, zone, year = parts
-    zone_info = _ZONES.get(zone)
-    if zone_info is None:
-        if len(zone) != 5 or zone[0] not in "+-" or not zone[1:].isdigit():
-            return None
-        minutes = int(zone[1:3]) * 60 + int(zone[3:])
-        zone_info = timezone(timedelta(minutes=minutes if zone[0] == "+" else -minutes))
-    hms = clock.split(":")
-    if len(hms) != 3 or not all(p.isdigit() for p in hms) or not day.isdigit() or not year.isdigit():
-        return None
+    month, day, hour, minute, second, zone_hours, zone_minutes, year = match.groups()
     try:
-        moment = datetime(int(year), _MONTHS[month], int(day), int(hms[0]), int(hms[1]), int(hms[2]), tzinfo=zone_info)
-    except ValueError:
+        moment = datetime(int(year), _MONTHS[month], int(day), int(hour), int(minute), int(second), tzinfo=_UTC)
+    except ValueError:  # 31 February, 25 o'clock
         return None
-    return moment if zone_info is timezone.utc else moment.astimezone(timezone.utc)
+    if zone_hours in ("+00", "-00") and zone_minutes == "00":
+        return moment
+    offset = timedelta(hours=int(zone_hours[1:]), minutes=int(zone_minutes))
+    return moment - offset if zone_hours[0] == "+" else moment + offset
 
 
 def _is_company(author_id: str) -> bool:

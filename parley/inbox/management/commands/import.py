@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import sys
-
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.text import slugify
 
@@ -54,11 +52,11 @@ class Command(BaseCommand):
                 self.stderr.write(f"{options['file']}: {reject}")
             shown += 1
 
-        progress = options["progress"] or sys.stderr.isatty()
+        progress = options["progress"] or _is_terminal(self.stderr._out)
         try:
             summary = import_file(
                 options["file"], brand, fmt=options["format"], batch_size=options["batch_size"],
-                progress=progress, on_reject=report,
+                progress=progress, progress_file=self.stderr._out, on_reject=report,
             )
         except ImportFileError as exc:
             raise CommandError(str(exc)) from None
@@ -89,3 +87,10 @@ class Command(BaseCommand):
     def _existing() -> str:
         slugs = list(Brand.objects.order_by("slug").values_list("slug", flat=True)[:50])
         return f"Existing brands: {', '.join(slugs)}." if slugs else "There are no brands yet."
+
+
+def _is_terminal(stream) -> bool:
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):
+        return False
