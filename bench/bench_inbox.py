@@ -21,12 +21,11 @@ import os
 import platform
 import random
 import shutil
-import statistics
 import subprocess
 import sys
 import tempfile
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
@@ -171,7 +170,7 @@ class Writer:
                 full = f"INSERT INTO {table} ({', '.join(columns)}) VALUES {', '.join([one] * per)}"
                 for start in range(0, len(rows), per):
                     chunk = rows[start:start + per]
-                    sql = full if len(chunk) == per else full[: full.index(" VALUES ")] + " VALUES " + ", ".join([one] * len(chunk))
+                    sql = full if len(chunk) == per else full[: full.index(" VALUES ") + 8] + ", ".join([one] * len(chunk))
                     raw.execute(sql, [v for row in chunk for v in row])
         self.seconds[table] = self.seconds.get(table, 0.0) + time.monotonic() - started
         return len(rows)
@@ -213,7 +212,8 @@ def generate(args, connection) -> dict:
 
     # Two brands: the big one with four teams, a small second one (a tenth of the traffic).
     brands = []
-    for slug, team_slugs in (("bench-acme", ["care", "billing", "shipping", "social"]), ("bench-globex", ["care", "sales"])):
+    layout = (("bench-acme", ["care", "billing", "shipping", "social"]), ("bench-globex", ["care", "sales"]))
+    for slug, team_slugs in layout:
         brand = Brand.objects.create(slug=slug, name=slug.title())
         teams = [Team.objects.create(brand=brand, slug=s, name=s.title()) for s in team_slugs]
         channels = [
@@ -264,7 +264,8 @@ def generate(args, connection) -> dict:
                               f"Customer {cid}", "", rng.randint(0, 5000), False, at, at))
             next_customer += 1
         customer_ranges[b] = (first, next_customer - 1)
-    writer.write(Customer, ["id", "brand_id", "display_name", "is_vip", "notes", "merged_into_id", "created_at"], customers)
+    customer_columns = ["id", "brand_id", "display_name", "is_vip", "notes", "merged_into_id", "created_at"]
+    writer.write(Customer, customer_columns, customers)
     writer.write(Identity, identity_columns, identities)
     identity_platform = {row[0]: row[4] for row in identities}
     del customers, identities
@@ -481,7 +482,8 @@ def machine() -> str:
                 if line.startswith("model name")), platform.processor())
     mem_kb = next(int(line.split()[1]) for line in Path("/proc/meminfo").read_text().splitlines()
                   if line.startswith("MemTotal"))
-    return f"{os.cpu_count()} CPUs (nproc {subprocess.run(['nproc'], capture_output=True, text=True).stdout.strip()}), {cpu}, {mem_kb / 1024 / 1024:.0f} GiB RAM"
+    nproc = subprocess.run(["nproc"], capture_output=True, text=True).stdout.strip()
+    return f"nproc {nproc}, {cpu}, {mem_kb / 1024 / 1024:.0f} GiB RAM"
 
 
 def main(argv=None) -> int:
@@ -517,7 +519,8 @@ def run(args, label: str) -> int:
     if args.reuse and Brand.objects.filter(slug="bench-acme").exists():
         User = get_user_model()
         brand = Brand.objects.get(slug="bench-acme")
-        data = {"admin": User.objects.get(username="bench-admin"), "agent": User.objects.get(username="bench-acme-shipping-0"),
+        data = {"admin": User.objects.get(username="bench-admin"),
+                "agent": User.objects.get(username="bench-acme-shipping-0"),
                 "brand": brand, "shipping": Team.objects.get(brand=brand, slug="shipping"), "load_s": 0, "total_s": 0,
                 "words": vocabulary(random.Random(args.seed))[0]}
     else:
@@ -536,6 +539,7 @@ def run(args, label: str) -> int:
             label += ", with ANALYZE statistics" if analyzed else ", no ANALYZE statistics (as a fresh install)"
     posts, convs = Post.objects.count(), Conversation.objects.count()
     rows, worst = [], {"page": 0.0, "search": 0.0}
+    load_before = os.getloadavg()[0]
     for kind, name, user_pk, params in cases(data):
         samples, shown = timed(lambda: inbox_page(user_pk, data["brand"].slug, params), args.reps)
         p50, p95, p99 = (percentile(samples, p) for p in (50, 95, 99))
@@ -547,7 +551,8 @@ def run(args, label: str) -> int:
     print()
     print(f"### {label}: {posts:,} posts, {convs:,} conversations\n")
     print(f"Machine: {machine()}; {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC; {args.reps} timed runs per case"
-          f" after 3 warm-up runs.\n")
+          f" after 3 warm-up runs; load average {load_before:.1f} before the timings,"
+          f" {os.getloadavg()[0]:.1f} after.\n")
     if data["load_s"]:
         print(f"Generation: {data['load_s']:.0f}s for the rows ({args.posts / data['load_s']:,.0f} posts/s),"
               f" {data['total_s']:.0f}s in all.\n")

@@ -28,7 +28,6 @@ SORTS = {
 }
 
 
-
 class LiteralIn(Lookup):
     """`column IN ('a', 'b')` with the values written into the SQL, for our own constants.
 
@@ -176,23 +175,26 @@ def conversations(user, brand, f: InboxFilter) -> InboxQuerySet:
         qs = qs.filter(priority__gte=f.priority_min)
     if f.q:
         qs = qs.filter(pk__in=conversation_ids_matching(brand, f.q))
-        return qs.order_by(*_sorted_in_memory(SORTS[f.sort]))
+        return qs.order_by(*_sort_without_index(SORTS[f.sort]))
     return qs.order_by(*SORTS[f.sort])
 
 
-def _sorted_in_memory(order: tuple) -> list:
+def _sort_without_index(order: tuple) -> list:
     """`order` with its first key wrapped so that no index can provide it.
 
-    Search results are at most a few thousand ids, best fetched by primary key
-    and sorted. Left to itself, SQLite's planner (without ANALYZE statistics)
-    walks the brand's whole conversation index in sort order instead, probing
-    the id list at every step.
+    Search results are at most search.MAX_MATCHED_POSTS conversations, best
+    fetched by primary key and then sorted. Left to itself, SQLite's planner
+    (without ANALYZE statistics) walks the brand's whole conversation index in
+    sort order instead, probing the id list at every step.
     """
     first, *rest = order
     if isinstance(first, str):
         first = F(first[1:]).desc() if first.startswith("-") else F(first).asc()
-    wrapped = Coalesce(first.expression, first.expression)
-    return [OrderBy(wrapped, descending=first.descending, nulls_first=first.nulls_first, nulls_last=first.nulls_last), *rest]
+    unindexed = Coalesce(first.expression, first.expression)
+    return [
+        OrderBy(unindexed, descending=first.descending, nulls_first=first.nulls_first, nulls_last=first.nulls_last),
+        *rest,
+    ]
 
 
 def view_counts(user, brand) -> dict[str, int]:

@@ -7,11 +7,12 @@ Two engines, one behaviour:
   it in step with inserts, edits and deletions, and only posts that are not
   deleted are indexed. Tokenizer: unicode61 with diacritics removed, so
   "Café" and "cafe" match and case never matters.
-- PostgreSQL: a partial GIN index on ``to_tsvector('parley_search', text)``
-  over posts that are not deleted. ``parley_search`` is the "simple"
-  configuration (no stemming, no stop words: customers write in every
-  language) with accents removed through the ``unaccent`` extension where the
-  server has it.
+- PostgreSQL: ``to_tsvector('parley_search', text)`` kept in a stored
+  generated column, ``inbox_post.search_vector`` (Django's model does not
+  know it; the database fills it), under a partial GIN index over posts that
+  are not deleted. ``parley_search`` is the "simple" configuration (no
+  stemming, no stop words: customers write in every language) with accents
+  removed through the ``unaccent`` extension where the server has it.
 
 Customer-facing input is untrusted and never reaches either engine's query
 syntax: the query is cut into whitespace-separated terms, each term becomes a
@@ -36,6 +37,7 @@ import re
 
 from django.db import DatabaseError, transaction
 from django.db import connection as default_connection
+
 from .models import Post
 
 MAX_MATCHED_POSTS = 1000
@@ -90,8 +92,6 @@ def pg_tsquery(words: list[str], prefix: bool = True) -> tuple[str, list[str]]:
             return prefix_sql, [f"'{last}':*"]
         return f"(plainto_tsquery('{PG_CONFIG}', %s) && {prefix_sql})", [" ".join(head), f"'{last}':*"]
     return f"plainto_tsquery('{PG_CONFIG}', %s)", [" ".join(words)]
-
-
 
 
 def conversation_ids_matching(brand, query: str, limit: int = MAX_MATCHED_POSTS, *, connection=None) -> list[int]:
@@ -244,7 +244,7 @@ def install(connection) -> None:
 
 def uninstall(connection) -> None:
     with connection.cursor() as cursor:
-        statements = SQLITE_DROP if connection.vendor == "sqlite" else PG_DROP if connection.vendor == "postgresql" else []
+        statements = {"sqlite": SQLITE_DROP, "postgresql": PG_DROP}.get(connection.vendor, [])
         for statement in statements:
             cursor.execute(statement)
 

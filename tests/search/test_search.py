@@ -161,7 +161,10 @@ def test_bulk_created_posts_are_indexed(brand, corpus, users):
 
 
 def test_common_words_return_the_newest_matches(brand, channel):
-    ids = [ingest(brand, channel, f"n{i}", f"order update {i}", f"c{i}", at=T0 + timedelta(minutes=i)).conversation_id for i in range(5)]
+    ids = [
+        ingest(brand, channel, f"n{i}", f"order update {i}", f"c{i}", at=T0 + timedelta(minutes=i)).conversation_id
+        for i in range(5)
+    ]
     assert matching(brand, "order", limit=2) == set(ids[-2:])
     assert matching(brand, "order") == set(ids)
 
@@ -180,7 +183,10 @@ def test_query_terms_are_cut_from_user_input():
 
 
 def test_whole_words_fill_the_limit_before_prefixes(brand, channel):
-    whole = [ingest(brand, channel, f"w{i}", f"order {i}", f"w{i}", at=T0 + timedelta(minutes=i)).conversation_id for i in range(3)]
+    whole = [
+        ingest(brand, channel, f"w{i}", f"order {i}", f"w{i}", at=T0 + timedelta(minutes=i)).conversation_id
+        for i in range(3)
+    ]
     longer = ingest(brand, channel, "x", "orders galore", "x", at=T0 + timedelta(hours=1)).conversation_id
     assert set(search.conversation_ids_matching(brand, "order", limit=3)) == set(whole)
     assert set(search.conversation_ids_matching(brand, "order", limit=10)) == {*whole, longer}
