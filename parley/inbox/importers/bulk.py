@@ -3,15 +3,16 @@
 For each batch: look up what the database knows about the batch's posts,
 authors and conversations with a handful of IN queries, thread every record in
 memory with the live policy (`state.BatchThreader`), then write customers,
-identities, conversations, posts and audit events with bulk_create and
-bulk_update. A batch is all or nothing; if a concurrent writer makes it
-collide (a unique constraint), it is retried from scratch.
+identities, conversations, posts and audit events a table at a time
+(`tables.Table`: multi-row inserts on SQLite, COPY on PostgreSQL, keys chosen
+first). A batch is all or nothing; if a concurrent writer makes it collide (a
+unique constraint), it is retried from scratch.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
 
@@ -86,12 +87,6 @@ def import_tuning() -> Iterator[None]:
         with connection.cursor() as cursor:
             cursor.execute(f"PRAGMA cache_size = {int(previous)}")
             cursor.execute(f"PRAGMA wal_autocheckpoint = {int(checkpoint)}")
-
-
-def _chunks(values: Iterable, size: int):
-    values = list(values)
-    for start in range(0, len(values), size):
-        yield values[start : start + size]
 
 
 class ChannelCache:

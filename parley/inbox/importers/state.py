@@ -17,7 +17,7 @@ transaction could have seen it), nor its audit events.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 from itertools import chain
 
 from parley.inbox import threading as policy
@@ -389,6 +389,3 @@ class BatchThreader:
     def transient(conv: ConvState) -> bool:
         """Created and merged away within this batch: never written."""
         return not conv.stored and conv.status == MERGED
-
-    def earliest(self) -> datetime | None:
-        return min((p.created_at for p in self.new_posts), default=None)

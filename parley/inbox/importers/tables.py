@@ -4,9 +4,10 @@ bulk_create spends most of its time preparing each value of each row through
 the ORM (about 25 fields per post). The importer writes plain rows instead:
 values are converted once per field type (only datetimes and JSON need the
 database's own adaptation; strings, numbers, booleans and keys pass as they
-are) and inserted with multi-row INSERT statements of a few hundred rows each.
-(One statement per row would be slower still on SQLite: the full-text index's
-trigger flushes its pending terms at the end of every statement.) Keys are
+are) and inserted with multi-row INSERT statements of a few hundred rows each
+on SQLite (one statement per row would be slower there: the full-text index's
+trigger flushes its pending terms at the end of every statement), and with
+COPY on PostgreSQL. Keys are
 chosen up front, so posts can name their parents and conversations in the same
 pass:
 
@@ -92,12 +93,16 @@ class Table:
             + (where + " AND " if where else "")
             + f"{quote(self._by_name[among].column)} IN "
         )
-        tail = " FOR UPDATE" if lock and connection.vendor == "postgresql" else ""
+        postgres = connection.vendor == "postgresql"
+        tail = " FOR UPDATE" if lock and postgres else ""
         values = list(values)
         with _cursor() as cursor:
             for start in range(0, len(values), chunk):
                 part = values[start : start + chunk]
-                cursor.execute(head + "(" + ", ".join([mark] * len(part)) + ")" + tail, [*equal.values(), *part])
+                if postgres:  # one array parameter: psycopg parses long lists of marks slowly
+                    cursor.execute(head[: -len(" IN ")] + " = ANY(%s)" + tail, [*equal.values(), part])
+                else:
+                    cursor.execute(head + "(" + ", ".join([mark] * len(part)) + ")" + tail, [*equal.values(), *part])
                 for row in cursor.fetchall():
                     if times:
                         row = list(row)
@@ -138,6 +143,13 @@ class Table:
                         row[i] = convert(value)
             flat.extend(row)
             flat.extend(defaults)
+        if connection.vendor == "postgresql":
+            quote = connection.ops.quote_name
+            sql = f"COPY {quote(self.name)} ({', '.join(quote(c) for c in columns)}) FROM STDIN"
+            with connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
+                for start in range(0, len(flat), width):
+                    copy.write_row(flat[start : start + width])
+            return
         per = self._rows_per_statement(width)
         with _cursor() as cursor:
             for start in range(0, len(rows), per):
