@@ -189,7 +189,7 @@ def machine() -> str:
     return f"{os.cpu_count()} CPUs (`nproc`), {cpu}, {ram}"
 
 
-def write_docs(results: list[dict], posts: int, command: str, note: str) -> None:
+def write_docs(results: list[dict], posts: int, command: str, note: str, load: tuple[float, float]) -> None:
     lines = [
         SECTION,
         "",
@@ -199,15 +199,27 @@ def write_docs(results: list[dict], posts: int, command: str, note: str) -> None
         "as `parley import`. Time covers reading the file twice, threading and writing. Target: "
         f"at least {TARGET:,} posts/s into SQLite.",
         "",
-        "| database | posts | time | posts/s | conversations | re-import (all duplicates) |",
-        "|---|---:|---:|---:|---:|---:|",
+        "| database | posts | time | posts/s | CPU time of the importer | peak memory | conversations "
+        "| re-import (all duplicates) |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for r in results:
         lines.append(
             f"| {r['vendor']} | {r['imported']:,} | {r['seconds']:.1f} s | **{r['posts_per_second']:,}** | "
-            f"{r['conversations']:,} | {r['reimport_seconds']:.1f} s |"
+            f"{r['cpu_seconds']:.1f} s | {r['peak_rss_mb']:,} MB | {r['conversations']:,} | "
+            f"{r['reimport_seconds']:.1f} s |"
         )
-    lines += ["", f"Machine: {machine()}. {note}".rstrip(), "", f"Rerun: `{command}`", ""]
+    server = " PostgreSQL runs as a separate server on the same CPUs." if len(results) > 1 else ""
+    lines += [
+        "",
+        f"Machine: {machine()}; load average {load[0]:.1f} before the run and {load[1]:.1f} after it "
+        "(other jobs share the CPUs). The time is wall-clock time; the importer's CPU time shows what it "
+        f"needs alone (posts / CPU time = {results[0]['imported'] / results[0]['cpu_seconds']:,.0f} posts/s "
+        f"on {results[0]['vendor']}).{server} {note}".rstrip(),
+        "",
+        f"Rerun: `{command}`",
+        "",
+    ]
     section = "\n".join(lines)
     text = DOCS.read_text() if DOCS.exists() else "# Benchmarks\n\nFigures measured by the scripts in `bench/`.\n\n"
     start = text.find(SECTION)
@@ -234,6 +246,7 @@ def main() -> None:
         print(json.dumps(run_child(Path(args.child), args.batch_size, args.profile or "")))
         return
 
+    load_before = os.getloadavg()[0]
     with tempfile.TemporaryDirectory(prefix="parley-bench-import-") as tmp:
         tmp_path = Path(tmp)
         corpus = tmp_path / "corpus.csv"
@@ -262,7 +275,7 @@ def main() -> None:
         command = ".venv/bin/python bench/bench_import.py" + (f" --posts {args.posts}" if args.posts != 200_000 else "")
         if args.database_url:
             command += " --database-url postgres://USER@HOST:5432/postgres"
-        write_docs(results, args.posts, command, args.note)
+        write_docs(results, args.posts, command, args.note, (load_before, os.getloadavg()[0]))
         print(f"wrote the figures to {DOCS.relative_to(ROOT)}")
 
 

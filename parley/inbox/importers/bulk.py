@@ -136,6 +136,11 @@ class BulkImporter:
     def _ingest(self, records: list[Record]) -> tuple[int, int]:
         if self._in_size is None:
             self._in_size = _in_list_size()
+        if connection.vendor == "sqlite":
+            # Take the write lock before reading, whatever the transaction mode:
+            # the keys chosen for new rows follow the largest ones read.
+            with connection.cursor() as cursor:
+                cursor.execute(f"UPDATE {connection.ops.quote_name(Brand._meta.db_table)} SET id = id WHERE id < 0")
         channel_ids = [self.channels.resolve(r.post.platform, r.channel) for r in records]
         threader = BatchThreader(self.brand.pk, self.window)
         _Loader(threader, self.brand.pk, self._in_size).load(records)
