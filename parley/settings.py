@@ -106,6 +106,7 @@ INSTALLED_APPS = [
     "parley.accounts",
     "parley.platforms",
     "parley.inbox",
+    "parley.triage",
     "parley.api",
     "parley.server",
 ]
@@ -238,6 +239,14 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("PARLEY_MAX_REQUEST_BYTES", 2_621_440, 102
 # Inbox page size and how often the live stream polls for changes (seconds).
 PARLEY_INBOX_PAGE_SIZE = env_int("PARLEY_INBOX_PAGE_SIZE", 50, 1)
 PARLEY_LIVE_POLL_SECONDS = env_float("PARLEY_LIVE_POLL_SECONDS", 0.5, 0.1)
+
+# Triage of inbound posts (docs/triage.md): on/off, model profile, phone-number region, retries.
+PARLEY_TRIAGE_ENABLED = env_bool("PARLEY_TRIAGE_ENABLED", True)
+PARLEY_TRIAGE_PROFILE = env_str("PARLEY_TRIAGE_PROFILE", "accurate")
+if PARLEY_TRIAGE_PROFILE not in ("fast", "accurate"):
+    raise ImproperlyConfigured(f"PARLEY_TRIAGE_PROFILE={PARLEY_TRIAGE_PROFILE!r} must be fast or accurate")
+PARLEY_TRIAGE_PHONE_REGION = env_str("PARLEY_TRIAGE_PHONE_REGION", "US").upper()
+PARLEY_TRIAGE_MAX_ATTEMPTS = env_int("PARLEY_TRIAGE_MAX_ATTEMPTS", 5, 1)
 
 LOGGING = {
     "version": 1,

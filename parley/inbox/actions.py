@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
+from functools import partial
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -17,6 +18,7 @@ from django.utils import timezone
 from parley.accounts.models import Brand, Team
 from parley.platforms.models import ChannelAccount
 
+from . import signals
 from . import threading as policy
 from .access import visible_conversations, can_write
 from .audit import record
@@ -158,7 +160,9 @@ def ingest_post(
         return IngestResult(existing, False)
     try:
         with transaction.atomic():
-            return IngestResult(_ingest_new(brand, channel, incoming, actor, received_at), True)
+            post = _ingest_new(brand, channel, incoming, actor, received_at)
+            transaction.on_commit(partial(signals.post_ingested, post.pk))
+            return IngestResult(post, True)
     except IntegrityError:
         existing = Post.objects.filter(
             brand=brand, platform=incoming.platform, platform_id=incoming.platform_id

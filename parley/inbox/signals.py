@@ -1,0 +1,33 @@
+"""A tiny registry of "post ingested" listeners (other apps react to new posts).
+
+`ingest_post` calls `post_ingested(post_id)` once the transaction that stored
+a new post has committed. Listeners register in their AppConfig.ready(); one
+that fails is logged and never stops ingestion or the other listeners.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Callable
+
+log = logging.getLogger(__name__)
+
+_listeners: list[Callable[[int], None]] = []
+
+
+def add_post_ingested_listener(listener: Callable[[int], None]) -> None:
+    if listener not in _listeners:
+        _listeners.append(listener)
+
+
+def remove_post_ingested_listener(listener: Callable[[int], None]) -> None:
+    if listener in _listeners:
+        _listeners.remove(listener)
+
+
+def post_ingested(post_id: int) -> None:
+    for listener in list(_listeners):
+        try:
+            listener(post_id)
+        except Exception:  # a listener's failure must never lose or block a post
+            log.exception("post-ingested listener %r failed for post %s", listener, post_id)

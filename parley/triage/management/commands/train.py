@@ -1,0 +1,76 @@
+"""`parley train`: rebuild the shipped triage models from the shared data (needs the train extra)."""
+
+from __future__ import annotations
+
+import json
+import os
+from datetime import datetime, timezone
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from parley.triage.linear import MODELS_DIR
+
+DEFAULT_DATA = Path(settings.BASE_DIR).parent.parent / "shared" / "data"
+
+
+class Command(BaseCommand):
+    help = "Train the triage models from the shared data sets, print dev metrics and write the model files."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--data", default=os.environ.get("PARLEY_TRAIN_DATA", str(DEFAULT_DATA)),
+                            help="Folder of the training data (default: ../shared/data beside the checkout).")
+        parser.add_argument("--profile", choices=("fast", "accurate", "all"), default="all")
+        parser.add_argument("--out", default=None, help="Write here instead of the shipped models folder.")
+        parser.add_argument("--limit", type=int, default=None, help="Read at most N rows of each source (a quick trial).")
+        parser.add_argument("--with-corrections", action="store_true",
+                            help="Add agents' triage corrections from the database to the training data.")
+
+    def handle(self, *args, **opts):
+        try:
+            from parley.triage.training.fit import save, train
+        except ImportError as exc:  # pragma: no cover
+            raise CommandError(f"training needs the train extra: pip install 'parley[train]' ({exc})") from exc
+        data = Path(opts["data"])
+        if not data.is_dir():
+            raise CommandError(f"training data folder {data} does not exist (use --data)")
+        extra = self._corrections() if opts["with_corrections"] else None
+        profiles = ("fast", "accurate") if opts["profile"] == "all" else (opts["profile"],)
+        stamp = datetime.now(timezone.utc).strftime("%Y%m%d")
+        for profile in profiles:
+            out = Path(opts["out"]) / profile if opts["out"] else MODELS_DIR / profile
+            before = self._metrics(out)
+            try:
+                trained = train(data, profile, limit=opts["limit"], extra=extra, log=self.stdout.write)
+            except RuntimeError as exc:
+                raise CommandError(str(exc)) from exc
+            version = f"{profile}-{stamp}" + ("+corrections" if extra else "")
+            save(trained, out, version)
+            self.stdout.write(f"[{profile}] wrote {out} (version {version}) in {trained.seconds:.0f} s")
+            if before:
+                self._compare(profile, before, trained.metrics)
+
+    def _corrections(self):
+        from parley.triage.models import TriageCorrection
+        from parley.triage.training.corrections import as_splits
+
+        rows = TriageCorrection.objects.select_related("post").order_by("created_at", "id")
+        splits = as_splits((c.post.text, c.field, c.new_value) for c in rows)
+        total = sum(len(s) for s in splits.values())
+        self.stdout.write(f"adding {total} corrected labels: " + (", ".join(f"{k} {len(v)}" for k, v in splits.items()) or "none"))
+        return splits
+
+    def _metrics(self, folder: Path) -> dict:
+        try:
+            return json.loads((folder / "manifest.json").read_text()).get("metrics", {})
+        except (OSError, ValueError):
+            return {}
+
+    def _compare(self, profile: str, before: dict, after: dict) -> None:
+        self.stdout.write(f"[{profile}] dev metrics before -> after:")
+        for head, now in after.items():
+            key = "macro_recall" if head == "sentiment" else "macro_f1"
+            old = before.get(head, {}).get(key)
+            old_text = f"{old:.3f}" if isinstance(old, (int, float)) else "n/a"
+            self.stdout.write(f"  {head:<10} {key} {old_text} -> {now[key]:.3f}")

@@ -1,0 +1,153 @@
+"""Triage a stored post and keep the result (Django side; the logic is in pipeline and priority)."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timedelta
+from functools import lru_cache
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from parley.inbox import actions
+from parley.inbox.models import Post
+
+from . import priority as prio
+from .models import PostTriage
+from .pipeline import FIELDS, Options, Triager
+from .topics import TopicSet
+
+log = logging.getLogger(__name__)
+
+ACTOR = "triage"
+STORED = FIELDS + ("private_data_spans",)
+
+
+def profile() -> str:
+    return settings.PARLEY_TRIAGE_PROFILE
+
+
+@lru_cache(maxsize=32)
+def _topics(config_key: str, config) -> TopicSet:
+    return TopicSet(dict(config) if config is not None else None)
+
+
+def triager_for(brand=None, profile_name: str | None = None) -> Triager:
+    """A triager with the brand's topics (cached per topic configuration)."""
+    config = brand.setting("triage_topics", None) if brand is not None else None
+    key = repr(sorted(config.items())) if isinstance(config, dict) else ""
+    topics = _topics(key, tuple(config.items()) if isinstance(config, dict) else None)
+    options = Options(profile=profile_name or profile(), phone_region=settings.PARLEY_TRIAGE_PHONE_REGION)
+    return Triager(options, topics=topics)
+
+
+def backoff(attempts: int) -> timedelta:
+    """Wait before retry number `attempts` (1, 2, ...): 30 s, 2 min, 8 min, ... capped at 1 h."""
+    return timedelta(seconds=min(3600, 30 * 4 ** max(0, attempts - 1)))
+
+
+def conversation_facts(post: Post) -> prio.ConversationFacts:
+    conversation = post.conversation
+    customer_identity = post.author_id
+    others = (
+        Post.objects.filter(conversation=conversation, direction=Post.Direction.INBOUND)
+        .exclude(author_id=customer_identity)
+        .exclude(author__isnull=True)
+        .values("author_id")
+        .distinct()
+        .count()
+    )
+    return prio.ConversationFacts(waiting_since=conversation.waiting_since, other_authors=others)
+
+
+def post_facts(post: Post, triage: PostTriage) -> prio.PostFacts:
+    author = post.author
+    customer = author.customer if author is not None else None
+    return prio.PostFacts(
+        intent=triage.intent or None, severity=triage.severity, anger=triage.anger, troll=triage.troll,
+        public=post.visibility == Post.Visibility.PUBLIC, created_at=post.created_at, likes=post.likes,
+        reposts=post.reposts, replies=post.replies, followers=author.followers if author else 0,
+        verified=bool(author and author.verified), vip=bool(customer and customer.is_vip),
+    )
+
+
+def store(post: Post, result: dict, now: datetime) -> PostTriage:
+    triage, _ = PostTriage.objects.get_or_create(post=post)
+    for name in STORED:
+        value = result.get(name)
+        field = PostTriage._meta.get_field(name)
+        if value is None and not field.null:
+            value = field.get_default()
+        setattr(triage, name, value)
+    triage.status = PostTriage.Status.TRIAGED if result["status"] == "triaged" else PostTriage.Status.NOT_TRIAGED
+    triage.reason = result.get("reason", "")
+    triage.model_version = result.get("model_version", "")
+    triage.profile = result.get("profile", "")
+    triage.triaged_at = now
+    triage.next_attempt_at = None
+    return triage
+
+
+def triage_post_now(post: Post, now: datetime | None = None, triager: Triager | None = None) -> PostTriage:
+    """Triage `post`, store the result and raise its conversation's priority when warranted."""
+    now = now or timezone.now()
+    triager = triager or triager_for(post.brand)
+    result = triager.triage(post.text)
+    return _apply(post, result, now)
+
+
+def mark_failed(post_id: int, reason: str, now: datetime) -> PostTriage | None:
+    post = Post.objects.filter(pk=post_id).first()
+    if post is None:
+        return None
+    triage, _ = PostTriage.objects.get_or_create(post=post)
+    triage.attempts += 1
+    triage.status = PostTriage.Status.FAILED
+    triage.reason = reason[:2000]
+    if triage.attempts < settings.PARLEY_TRIAGE_MAX_ATTEMPTS:
+        triage.next_attempt_at = now + backoff(triage.attempts)
+    else:
+        triage.next_attempt_at = None
+    triage.save()
+    return triage
+
+
+def mark_pending(post_ids) -> None:
+    existing = set(PostTriage.objects.filter(post_id__in=post_ids).values_list("post_id", flat=True))
+    PostTriage.objects.bulk_create(
+        [PostTriage(post_id=pid) for pid in post_ids if pid not in existing], ignore_conflicts=True
+    )
+
+
+def _apply(post: Post, result: dict, now: datetime) -> PostTriage:
+    with transaction.atomic():
+        triage = store(post, result, now)
+        triage.attempts += 1
+        score, factors = prio.priority(post_facts(post, triage), conversation_facts(post), now)
+        triage.priority = score
+        triage.priority_breakdown = [f.as_dict() for f in factors]
+        triage.save()
+        conversation = post.conversation
+        if post.direction == Post.Direction.INBOUND and conversation.is_active and score > conversation.priority:
+            actions.set_priority(conversation, score, ACTOR)
+    return triage
+
+
+def triage_posts(posts: list[Post], now: datetime, profile_name: str | None = None) -> list[str]:
+    """Triage many stored posts at once (one model call per brand); returns each post's status."""
+    statuses = []
+    by_brand: dict[int, list[Post]] = {}
+    for post in posts:
+        by_brand.setdefault(post.brand_id, []).append(post)
+    for group in by_brand.values():
+        triager = triager_for(group[0].brand, profile_name)
+        results = triager.triage_many([p.text for p in group])
+        for post, result in zip(group, results):
+            try:
+                statuses.append(_apply(post, result, now).status)
+            except Exception as exc:  # noqa: BLE001 - one bad post must not stop the batch
+                log.exception("storing triage of post %s failed", post.pk)
+                mark_failed(post.pk, f"{type(exc).__name__}: {exc}", now)
+                statuses.append(PostTriage.Status.FAILED)
+    return statuses

@@ -1,0 +1,108 @@
+"""`parley classify`, `parley triage` and a tiny `parley train`."""
+
+import csv
+import json
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from parley.triage.pipeline import FIELDS
+from tests.conftest import shared_path
+
+
+def run_classify(tmp_path, name, content, *extra):
+    source = tmp_path / name
+    source.write_text(content, encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    err = StringIO()
+    call_command("classify", "--in", str(source), "--out", str(out), "--no-progress", *extra, stderr=err)
+    rows = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    return rows, err.getvalue()
+
+
+def test_classify_json_lines_keeps_input_fields_and_reports_malformed_lines(tmp_path):
+    content = "\n".join([
+        json.dumps({"id": "a1", "text": "where is my order?", "lang_hint": "en"}),
+        "{not json",
+        json.dumps({"id": "a2"}),
+        json.dumps(["a list"]),
+        json.dumps({"id": "a3", "text": 42}),
+        "",
+        json.dumps({"id": "a4", "text": ""}),
+        json.dumps({"text": "love this brand 😍", "triage": "old value is replaced"}),
+    ]) + "\n"
+    rows, err = run_classify(tmp_path, "in.jsonl", content, "--profile", "fast")
+    assert [r.get("id") for r in rows] == ["a1", "a4", None]
+    assert rows[0]["lang_hint"] == "en" and rows[0]["text"] == "where is my order?"
+    assert set(FIELDS) <= set(rows[0]["triage"])
+    assert rows[0]["triage"]["status"] == "triaged"
+    assert rows[1]["triage"]["status"] == "not_triaged"
+    assert isinstance(rows[2]["triage"], dict)
+    for line in ("line 2: skipped: not valid JSON", "line 3: skipped: no 'text' field",
+                 "line 4: skipped: not a JSON object", "line 5: skipped: 'text' is not a string"):
+        assert line in err
+    assert "classified 3 posts, skipped 4 malformed lines" in err
+
+
+def test_classify_csv_with_quoted_newlines(tmp_path):
+    buf = StringIO()
+    writer = csv.writer(buf)
+    writer.writerow(["id", "text", "channel"])
+    writer.writerow(["1", "my refund\nnever came", "x"])
+    writer.writerow(["2", "thanks a lot!", "facebook"])
+    rows, err = run_classify(tmp_path, "in.csv", buf.getvalue())
+    assert [(r["id"], r["channel"]) for r in rows] == [("1", "x"), ("2", "facebook")]
+    assert rows[0]["triage"]["complaint"] > rows[1]["triage"]["complaint"]
+
+
+def test_classify_csv_without_text_column_is_an_error(tmp_path):
+    with pytest.raises(CommandError, match="no 'text' column"):
+        run_classify(tmp_path, "in.csv", "id,body\n1,hello\n")
+
+
+def test_classify_missing_file_is_an_error(tmp_path):
+    with pytest.raises(CommandError, match="cannot read"):
+        call_command("classify", "--in", str(tmp_path / "nope.jsonl"), "--out", str(tmp_path / "o.jsonl"))
+
+
+def test_triage_prints_a_readable_result():
+    out = StringIO()
+    call_command("triage", "@acme my card 4111 1111 1111 1111 was charged twice, refund me!", stdout=out)
+    text = out.getvalue()
+    assert "intent" in text and "desired outcome" in text
+    assert "card" in text and "ask the customer to remove it" in text
+
+
+def test_triage_explains_why_it_did_not_triage():
+    out = StringIO()
+    call_command("triage", "¿Dónde está mi pedido? Nadie me responde", stdout=out)
+    assert "not triaged: language 'es' is not covered" in out.getvalue()
+
+
+def test_triage_json():
+    out = StringIO()
+    call_command("triage", "", "--json", stdout=out)
+    assert json.loads(out.getvalue())["status"] == "not_triaged"
+
+
+def test_tiny_training_run_writes_loadable_models(tmp_path):
+    data = shared_path("data")
+    out = StringIO()
+    call_command("train", "--data", str(data), "--profile", "fast", "--limit", "300", "--out", str(tmp_path),
+                 stdout=out)
+    log = out.getvalue()
+    assert "complaint" in log and "sentiment" in log and "wrote" in log
+    from parley.triage.linear import LinearModels
+    from parley.triage.pipeline import Options, Triager
+
+    models = LinearModels(tmp_path / "fast")
+    manifest = json.loads((tmp_path / "fast" / "manifest.json").read_text())
+    assert manifest["metrics"]["sentiment"]["rows"] == 300
+    result = Triager(Options(profile="fast"), models=models).triage("my order never came")
+    assert result["status"] == "triaged"
+
+
+def test_train_refuses_a_missing_data_folder(tmp_path):
+    with pytest.raises(CommandError, match="does not exist"):
+        call_command("train", "--data", str(tmp_path / "none"), "--out", str(tmp_path))
