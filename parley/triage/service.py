@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import logging
 from datetime import datetime, timedelta
-from functools import lru_cache
 
 from django.conf import settings
 from django.db import transaction
@@ -28,16 +28,23 @@ def profile() -> str:
     return settings.PARLEY_TRIAGE_PROFILE
 
 
-@lru_cache(maxsize=32)
-def _topics(config_key: str, config) -> TopicSet:
-    return TopicSet(dict(config) if config is not None else None)
+_topic_sets: dict[str, TopicSet] = {}
+
+
+def _topics(config) -> TopicSet:
+    """Compiled topics for a brand's configuration (None: the defaults), cached by content."""
+    key = json.dumps(config, sort_keys=True, default=str) if isinstance(config, dict) else ""
+    if key not in _topic_sets:
+        if len(_topic_sets) > 64:
+            _topic_sets.clear()
+        _topic_sets[key] = TopicSet(config if isinstance(config, dict) else None)
+    return _topic_sets[key]
 
 
 def triager_for(brand=None, profile_name: str | None = None) -> Triager:
-    """A triager with the brand's topics (cached per topic configuration)."""
+    """A triager with the brand's topics (brand setting `triage_topics`)."""
     config = brand.setting("triage_topics", None) if brand is not None else None
-    key = repr(sorted(config.items())) if isinstance(config, dict) else ""
-    topics = _topics(key, tuple(config.items()) if isinstance(config, dict) else None)
+    topics = _topics(config)
     options = Options(profile=profile_name or profile(), phone_region=settings.PARLEY_TRIAGE_PHONE_REGION)
     return Triager(options, topics=topics)
 

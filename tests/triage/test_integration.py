@@ -172,3 +172,30 @@ def test_corrections_are_kept(brand, channel, users):
     rows = [(c.post.text, c.field, c.new_value) for c in TriageCorrection.objects.all()]
     splits = as_splits(rows + [("x", "intent", "nonsense"), ("y", "severity", 7)])
     assert splits["intent"].labels == ["complaint"] and "severity" not in splits
+
+
+def test_an_agent_corrects_a_field_and_the_correction_is_kept(brand, channel, users):
+    from parley.inbox.actions import ActionError
+    from parley.triage.actions import correct_triage
+
+    post = actions.ingest_post(brand, channel, incoming("m1", COMPLAINT)).post
+    service.triage_post_now(Post.objects.get(pk=post.pk), timezone.now())
+    agent = users["care_agent"]
+    correction = correct_triage(post, "intent", "question", agent)
+    assert correction.old_value == "complaint" and correction.new_value == "question" and correction.user == agent
+    correct_triage(post, "complaint", False, agent)
+    triage = PostTriage.objects.get(post=post)
+    assert triage.intent == "question" and triage.complaint == 0.0
+    assert AuditEvent.objects.filter(verb="triage.corrected", object_id=str(post.pk)).count() == 2
+    for field, value in (("intent", "rant"), ("language", "fr"), ("severity", 9), ("severity", True)):
+        with pytest.raises(ActionError):
+            correct_triage(post, field, value, agent)
+    assert TriageCorrection.objects.filter(post=post).count() == 2
+
+
+def test_brand_topics_are_used(brand, channel):
+    brand.settings = {**(brand.settings or {}), "triage_topics": {"loyalty": {"keywords": ["points"]}}}
+    brand.save()
+    post = actions.ingest_post(brand, channel, incoming("t1", "my points never showed up, where is my package")).post
+    triage = service.triage_post_now(Post.objects.get(pk=post.pk), timezone.now())
+    assert triage.topics == ["loyalty"]

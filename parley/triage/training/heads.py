@@ -18,6 +18,7 @@ class HeadPlan:
     train: Callable  # data -> Split
     val: Callable | None = None  # data -> Split; None: 5-fold cross-validation on `train`
     metric: str = "macro_f1"
+    c: float | None = None  # overrides the profile's C (chosen on the validation split)
 
 
 HEADS = (
@@ -26,11 +27,11 @@ HEADS = (
     HeadPlan("sentiment", SENTIMENTS, "softmax", lambda d: ds.sentiment(d, "train"),
              lambda d: ds.sentiment(d, "val"), metric="macro_recall"),
     HeadPlan("emotion", TRAINED_EMOTIONS, "softmax", lambda d: ds.emotion(d, "train"),
-             lambda d: ds.emotion(d, "val")),
+             lambda d: ds.emotion(d, "val"), c=16.0),
     HeadPlan("offensive", (0, 1), "sigmoid", lambda d: ds.binary(d, "offensive", "train"),
-             lambda d: ds.binary(d, "offensive", "val")),
+             lambda d: ds.binary(d, "offensive", "val"), c=1.0),
     HeadPlan("hate", (0, 1), "sigmoid", lambda d: ds.binary(d, "hate", "train"),
-             lambda d: ds.binary(d, "hate", "val")),
+             lambda d: ds.binary(d, "hate", "val"), c=1.0),
     HeadPlan("intent", INTENTS, "softmax", ds.intent),
     HeadPlan("outcome", OUTCOMES, "softmax", ds.outcome),
 )
