@@ -170,7 +170,9 @@ class Writer:
                 full = f"INSERT INTO {table} ({', '.join(columns)}) VALUES {', '.join([one] * per)}"
                 for start in range(0, len(rows), per):
                     chunk = rows[start:start + per]
-                    sql = full if len(chunk) == per else full[: full.index(" VALUES ") + 8] + ", ".join([one] * len(chunk))
+                    if len(chunk) < per:
+                        full = full[: full.index(" VALUES ") + 8] + ", ".join([one] * len(chunk))
+                    sql = full
                     raw.execute(sql, [v for row in chunk for v in row])
         self.seconds[table] = self.seconds.get(table, 0.0) + time.monotonic() - started
         return len(rows)
@@ -544,13 +546,13 @@ def run(args, label: str) -> int:
     load_before = os.getloadavg()[0]
     for kind, name, user_pk, params in cases(data):
         samples, cpu, shown = timed(lambda: inbox_page(user_pk, data["brand"].slug, params), args.reps)
-        cpu50 = percentile(cpu, 50)
+        cpu50, cpu95 = percentile(cpu, 50), percentile(cpu, 95)
         p50, p95, p99 = (percentile(samples, p) for p in (50, 95, 99))
         worst[kind] = max(worst[kind], p95)
         extra = f"{matches(data['brand'], params['q']):,}" if "q" in params else ""
-        rows.append((kind, name, shown, extra, p50, p95, p99, cpu50))
+        rows.append((kind, name, shown, extra, p50, p95, p99, cpu50, cpu95))
         print(f"  {kind:6} {name:48} {shown:3} rows  p50 {p50:7.1f}  p95 {p95:7.1f}  p99 {p99:7.1f} ms"
-              f"  (cpu p50 {cpu50:5.1f})", flush=True)
+              f"  (cpu p50 {cpu50:5.1f} p95 {cpu95:5.1f})", flush=True)
 
     print()
     print(f"### {label}: {posts:,} posts, {convs:,} conversations\n")
@@ -560,11 +562,13 @@ def run(args, label: str) -> int:
     if data["load_s"]:
         print(f"Generation: {data['load_s']:.0f}s for the rows ({args.posts / data['load_s']:,.0f} posts/s),"
               f" {data['total_s']:.0f}s in all.\n")
-    print("| measured | case | rows shown | conversations matching | p50 ms | p95 ms | p99 ms | CPU p50 ms |")
-    print("|---|---|---:|---:|---:|---:|---:|---:|")
-    for kind, name, shown, extra, p50, p95, p99, cpu50 in rows:
+    print("| measured | case | rows shown | conversations matching"
+          " | p50 ms | p95 ms | p99 ms | CPU p50 ms | CPU p95 ms |")
+    print("|---|---|---:|---:|---:|---:|---:|---:|---:|")
+    for kind, name, shown, extra, p50, p95, p99, cpu50, cpu95 in rows:
         what = "inbox page" if kind == "page" else "search page"
-        print(f"| {what} | {name} | {shown} | {extra} | {p50:.1f} | {p95:.1f} | {p99:.1f} | {cpu50:.1f} |")
+        print(f"| {what} | {name} | {shown} | {extra} | {p50:.1f} | {p95:.1f} | {p99:.1f}"
+              f" | {cpu50:.1f} | {cpu95:.1f} |")
     ok = worst["page"] < PAGE_TARGET_MS and worst["search"] < SEARCH_TARGET_MS
     print(f"\nWorst p95: inbox page {worst['page']:.1f} ms (target < {PAGE_TARGET_MS}),"
           f" search {worst['search']:.1f} ms (target < {SEARCH_TARGET_MS}): {'met' if ok else 'NOT met'}.")
