@@ -94,7 +94,7 @@ def explain_batch(models: LinearModels, docs: list[str], targets: dict[str, list
                 if score[t] <= 0 or len(chosen) == top:
                     break
                 word = token_text[t]
-                if word not in chosen and word not in NOT_EXPLAINING and len(word) > 1:
+                if word not in chosen and word not in NOT_EXPLAINING and len(word) > 1 and not word.isdigit():
                     chosen.append(word)
             out[i][head] = chosen
     return out

@@ -27,6 +27,8 @@ OUTCOME_CLEAR = 0.45
 # "neutral" is chosen as the emotion only when it is this likely; otherwise the strongest emotion.
 NEUTRAL_MIN = 0.5
 _LETTER_OR_SYMBOL = re.compile(r"[^\W\d_]|[\u2600-\u27BF\U0001F000-\U0001FAFF]")
+_NONE = OUTCOMES.index("none")
+_COMPLAINT = INTENTS.index("complaint")
 _LETTER = re.compile(r"[^\W\d_]")
 _UPPER = re.compile(r"[A-Z\u00C0-\u00DE]")
 
@@ -117,7 +119,11 @@ class Triager:
     def _fill(self, r: dict, plain: str, p: dict[str, np.ndarray]) -> None:
         complaint = float(p["complaint"][1])
         offensive, hate = float(p["offensive"][1]), float(p["hate"][1])
-        intent = p["intent"]
+        intent = p["intent"].copy()
+        # The complaint head learnt from real posts; the intent head partly from synthetic ones.
+        # Keep them consistent: the intent's complaint score is at least the complaint probability.
+        intent[_COMPLAINT] = max(float(intent[_COMPLAINT]), complaint)
+        intent = intent / float(intent.sum())
         r["intent_scores"] = _scores(INTENTS, intent)
         r["intent"] = INTENTS[int(np.argmax(intent))]
         r["complaint"] = _round(complaint)
@@ -139,8 +145,15 @@ class Triager:
         r["troll"] = _round(abusive * (1.0 - actionable))
         outcome = p["outcome"]
         r["desired_outcome_scores"] = _scores(OUTCOMES, outcome)
-        r["desired_outcome"] = OUTCOMES[int(np.argmax(outcome))]
-        r["outcome_unclear"] = bool(float(np.max(outcome)) < OUTCOME_CLEAR)
+        if complaint >= 0.5 or r["intent"] in ("complaint", "question", "request"):
+            # Someone with a problem or a question wants something: "none" is not an answer.
+            wanted = outcome.copy()
+            wanted[_NONE] = 0.0
+        else:
+            wanted = outcome
+        best = int(np.argmax(wanted))
+        r["desired_outcome"] = OUTCOMES[best]
+        r["outcome_unclear"] = bool(float(outcome[best]) < OUTCOME_CLEAR)
         weighted = sum(float(intent[i]) * RESPONSE_WEIGHT[name] for i, name in enumerate(INTENTS))
         r["needs_response"] = _round(min(1.0, max(weighted, complaint * 0.95)) * (1.0 - 0.8 * r["troll"]))
 

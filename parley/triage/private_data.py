@@ -101,7 +101,8 @@ def find(text: str, region: str = "US") -> list[Found]:
             add("order_number", m.start(), m.end())
         for m in ORDER.finditer(text):
             value = m.group("value")
-            if sum(ch.isdigit() for ch in value) >= 4:
+            digits = sum(ch.isdigit() for ch in value)
+            if digits >= 4 or (digits >= 2 and len(value) >= 6 and value.upper() == value):
                 add("order_number", m.start("value"), m.end("value"))
         for m in ACCOUNT.finditer(text):
             value = m.group("value").rstrip()

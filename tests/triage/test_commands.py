@@ -86,13 +86,22 @@ def test_triage_json():
     assert json.loads(out.getvalue())["status"] == "not_triaged"
 
 
-def test_tiny_training_run_writes_loadable_models(tmp_path):
+def test_tiny_training_run_with_corrections_writes_loadable_models(tmp_path, brand, channel, users):
+    from parley.inbox.actions import ingest_post
+    from parley.triage.models import TriageCorrection
+    from tests.conftest import incoming
+
     data = shared_path("data")
+    post = ingest_post(brand, channel, incoming("c1", "you never answer my DMs")).post
+    TriageCorrection.objects.create(post=post, field="intent", old_value="chatter", new_value="complaint",
+                                    user=users["care_agent"])
     out = StringIO()
     call_command("train", "--data", str(data), "--profile", "fast", "--limit", "300", "--out", str(tmp_path),
-                 stdout=out)
+                 "--with-corrections", stdout=out)
     log = out.getvalue()
     assert "complaint" in log and "sentiment" in log and "wrote" in log
+    assert "adding 1 corrected labels: intent 1" in log and "+corrections" in log
+    assert "[fast] dev metrics before -> after:" in log and "sentiment  macro_recall 0." in log
     from parley.triage.linear import LinearModels
     from parley.triage.pipeline import Options, Triager
 

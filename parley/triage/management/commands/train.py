@@ -40,7 +40,7 @@ class Command(BaseCommand):
         stamp = datetime.now(timezone.utc).strftime("%Y%m%d")
         for profile in profiles:
             out = Path(opts["out"]) / profile if opts["out"] else MODELS_DIR / profile
-            before = self._metrics(out)
+            before = self._metrics(MODELS_DIR / profile)  # the models in use now
             try:
                 trained = train(data, profile, limit=opts["limit"], extra=extra, log=self.stdout.write)
             except RuntimeError as exc:
