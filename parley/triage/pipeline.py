@@ -122,8 +122,11 @@ class Triager:
         intent = p["intent"].copy()
         # The complaint head learnt from real posts; the intent head partly from synthetic ones.
         # Keep them consistent: the intent's complaint score is at least the complaint probability.
-        intent[_COMPLAINT] = max(float(intent[_COMPLAINT]), complaint)
-        intent = intent / float(intent.sum())
+        lifted = max(float(intent[_COMPLAINT]), complaint)
+        others = float(intent.sum() - intent[_COMPLAINT])
+        if others > 0:
+            intent = intent * ((1.0 - lifted) / others)
+        intent[_COMPLAINT] = lifted
         r["intent_scores"] = _scores(INTENTS, intent)
         r["intent"] = INTENTS[int(np.argmax(intent))]
         r["complaint"] = _round(complaint)

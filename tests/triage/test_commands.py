@@ -56,6 +56,11 @@ def test_classify_csv_with_quoted_newlines(tmp_path):
     assert rows[0]["triage"]["complaint"] > rows[1]["triage"]["complaint"]
 
 
+def test_classify_csv_with_a_byte_order_mark(tmp_path):
+    rows, _ = run_classify(tmp_path, "in.csv", "\ufeffid,text\n7,where is my parcel?\n")
+    assert rows[0]["id"] == "7" and rows[0]["triage"]["status"] == "triaged"
+
+
 def test_classify_csv_without_text_column_is_an_error(tmp_path):
     with pytest.raises(CommandError, match="no 'text' column"):
         run_classify(tmp_path, "in.csv", "id,body\n1,hello\n")

@@ -134,3 +134,16 @@ def test_model_files_are_small_safe_and_quick_to_load(profile):
     assert time.perf_counter() - started < 2.0  # < 1 s on an idle machine; slack for a busy CI
     assert set(models.heads) == {"complaint", "severity", "sentiment", "emotion", "offensive", "hate", "intent",
                                  "outcome"}
+
+
+def test_derived_fields_agree_with_the_heads(triager):
+    texts = ["where is my parcel?? it's been 2 weeks", "my blender broke, I want a new one",
+             "you charged me twice, fix it now", "lol same", "thanks!"]
+    for r in triager.triage_many(texts):
+        assert r["intent_scores"]["complaint"] >= r["complaint"] - 1e-3
+        assert abs(sum(r["intent_scores"].values()) - 1) < 0.01
+        if r["complaint"] >= 0.5 or r["intent"] in ("complaint", "question", "request"):
+            assert r["desired_outcome"] != "none"
+        chosen = r["desired_outcome_scores"][r["desired_outcome"]]
+        assert r["outcome_unclear"] == (chosen < 0.45)
+        assert (r["severity"] == 0) == (r["complaint"] < 0.5)

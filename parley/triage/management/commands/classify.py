@@ -42,7 +42,7 @@ class Command(BaseCommand):
         try:
             first = source.read(4096)
             fmt = io.detect_format(opts["input"], first)
-            text = first + source.read()
+            text = (first + source.read()).lstrip("\ufeff")  # a byte-order mark is not part of the header
             lines = text.splitlines(keepends=True)
             try:
                 rows = io.read_csv(iter(lines)) if fmt == "csv" else io.read_jsonl(iter(lines))
