@@ -107,11 +107,17 @@ def _partial_indexes(group: str, statuses, tail: list[str], recent: bool) -> lis
     }
     return [
         models.Index(
-            fields=["brand", *order, *tail], condition=models.Q(status__in=statuses), name=f"conv_{group}_{sort}"
+            fields=["brand", *order, *[f for f in tail if f not in order and f"-{f}" not in order]],
+            condition=models.Q(status__in=statuses),
+            name=f"conv_{group}_{sort}",
         )
         for sort, order in orders.items()
         if order
     ]
+
+
+# Columns the inbox filters and access scopes test; carried in every list index.
+_FILTERED = ["team", "assignee", "priority", "platform", "channel"]
 
 
 class Conversation(models.Model):
@@ -156,14 +162,14 @@ class Conversation(models.Model):
             models.Index(fields=["customer", "channel", "status"], name="conv_customer_channel"),
             # The inbox lists: per status group, one partial index per sort order, so a
             # page reads 50 index entries in order instead of sorting a brand's history
-            # (the "all" view sorted by recency uses conv_brand_last_post). Team and
-            # assignee ride along so access scopes and view counts are answered from the
-            # index. SQLite uses a partial index only when the query repeats its
+            # (the "all" view sorted by recency uses conv_brand_last_post). The filtered
+            # columns ride along, so access scopes, filters and counts are answered from
+            # the index. SQLite uses a partial index only when the query repeats its
             # condition with literal values: filter with queries.ACTIVE / DONE /
             # NOT_MERGED rather than status__in=...
-            *_partial_indexes("active", ACTIVE_STATUSES, ["team", "assignee"], recent=True),
-            *_partial_indexes("done", DONE_STATUSES, ["status", "team", "assignee"], recent=True),
-            *_partial_indexes("listed", LISTED_STATUSES, ["team", "assignee"], recent=False),
+            *_partial_indexes("active", ACTIVE_STATUSES, _FILTERED, recent=True),
+            *_partial_indexes("done", DONE_STATUSES, ["status", *_FILTERED], recent=True),
+            *_partial_indexes("listed", LISTED_STATUSES, _FILTERED, recent=False),
         ]
 
     def __str__(self) -> str:

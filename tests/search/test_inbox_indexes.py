@@ -28,21 +28,23 @@ def plan(user, brand, params: str) -> str:
 
 
 @pytest.mark.parametrize(
-    "params, index",
+    "params, indexes",
     [
-        ("view=active&sort=waiting", "conv_active_wait"),
-        ("view=unassigned&sort=waiting", "conv_active_wait"),
-        ("view=active&sort=priority", "conv_active_prio"),
-        ("view=active&sort=recent", "conv_active_recent"),
-        ("view=resolved&sort=recent", "conv_done_recent"),
-        ("view=closed&sort=waiting", "conv_done_wait"),
-        ("view=all&sort=waiting", "conv_listed_wait"),
-        ("view=all&sort=priority", "conv_listed_prio"),
+        ("view=active&sort=waiting", {"conv_active_wait"}),
+        ("view=unassigned&sort=waiting", {"conv_active_wait"}),
+        ("view=active&sort=priority", {"conv_active_prio"}),
+        ("view=active&sort=recent", {"conv_active_recent"}),
+        # Finished conversations are most of a brand's history: both read in order.
+        ("view=resolved&sort=recent", {"conv_done_recent", "conv_brand_last_post"}),
+        ("view=closed&sort=waiting", {"conv_done_wait"}),
+        ("view=all&sort=waiting", {"conv_listed_wait"}),
+        ("view=all&sort=priority", {"conv_listed_prio"}),
     ],
 )
-def test_each_view_and_sort_reads_its_partial_index(brand, channel, users, params, index):
+def test_each_view_and_sort_reads_an_index_in_order(brand, channel, users, params, indexes):
     actions.ingest_post(brand, channel, incoming("1", "hello"))
-    assert index in plan(users["admin"], brand, params)
+    text = plan(users["admin"], brand, params)
+    assert any(index in text for index in indexes), text
 
 
 def test_literal_status_lists_take_only_plain_constants():
