@@ -8,10 +8,11 @@ It sets up Django on a fresh database (SQLite: a temporary PARLEY_DATA_DIR;
 PostgreSQL: a database named parley_bench_inbox, created and dropped on the
 server the URL names), migrates it, writes the data set with bulk SQL, then
 times what the inbox page does, through the real query functions:
-queries.conversations(...) for the first page with the fields the page shows,
-plus queries.view_counts(...), for an admin and for a team-scoped agent; and
-the same list filtered by a full-text query. Prints p50/p95/p99 in
-milliseconds as a Markdown table (for docs/benchmarks.md).
+queries.conversations(...) paged by Django's paginator with the related rows
+the page shows, plus queries.view_counts(...), for an admin and for a
+team-scoped agent; and the same list filtered by a full-text query. Prints
+wall-clock p50/p95/p99 and this process's CPU time in milliseconds as a
+Markdown table (for docs/benchmarks.md). See bench/README.md.
 """
 
 from __future__ import annotations
@@ -142,7 +143,7 @@ def setup_django(args) -> tuple[str, callable]:
 
 
 class Writer:
-    """Bulk rows into a table: COPY on PostgreSQL, executemany on SQLite."""
+    """Bulk rows into a table: COPY on PostgreSQL, multi-row INSERTs on SQLite."""
 
     def __init__(self, connection):
         self.connection = connection
