@@ -107,6 +107,9 @@ INSTALLED_APPS = [
     "parley.platforms",
     "parley.inbox",
     "parley.triage",
+    "parley.routing",
+    "parley.sla",
+    "parley.composer",
     "parley.api",
     "parley.server",
 ]
@@ -247,6 +250,16 @@ if PARLEY_TRIAGE_PROFILE not in ("fast", "accurate"):
     raise ImproperlyConfigured(f"PARLEY_TRIAGE_PROFILE={PARLEY_TRIAGE_PROFILE!r} must be fast or accurate")
 PARLEY_TRIAGE_PHONE_REGION = env_str("PARLEY_TRIAGE_PHONE_REGION", "US").upper()
 PARLEY_TRIAGE_MAX_ATTEMPTS = env_int("PARLEY_TRIAGE_MAX_ATTEMPTS", 5, 1)
+
+# --- channels: platform connectors, webhooks, outbox (docs/channels.md) ----------
+
+
+# --- workflow: routing, assignment, SLAs, follow-ups ----------------------------
+
+
+# --- composer: templates, suggestions, guardrails --------------------------------
+
+
 
 LOGGING = {
     "version": 1,
