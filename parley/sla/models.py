@@ -1,0 +1,159 @@
+"""Business-hours calendars, SLA policies, SLA alerts and follow-ups (promises kept)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+
+from parley.accounts.models import Brand, Team
+from parley.inbox.models import Conversation, Post
+
+from .calendar import Calendar, CalendarError
+from .policy import KINDS, PolicyError, policy_from_config
+
+
+class BusinessCalendar(models.Model):
+    """Opening hours of a team (or of the brand when team is empty): see calendar.py for the config."""
+
+    brand = models.ForeignKey(Brand, on_delete=models.CASCADE, related_name="calendars")
+    team = models.ForeignKey(Team, null=True, blank=True, on_delete=models.CASCADE, related_name="calendars")
+    name = models.CharField(max_length=120)
+    # {"timezone": "Europe/Berlin", "hours": {"mon": [["09:00", "17:00"]], ...}, "holidays": ["2026-12-25"]}
+    config = models.JSONField(default=dict)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["brand", "team"], name="calendar_unique_team"),
+            models.UniqueConstraint(
+                fields=["brand"], condition=models.Q(team__isnull=True), name="calendar_unique_brand_default"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def calendar(self) -> Calendar:
+        return Calendar.from_config(self.config)
+
+    def clean(self):
+        try:
+            self.calendar()
+        except CalendarError as exc:
+            raise ValidationError(str(exc)) from None
+        if self.team_id and self.team.brand_id != self.brand_id:
+            raise ValidationError("That team belongs to another brand")
+
+    def save(self, *args, **kwargs):
+        self.clean()
+        super().save(*args, **kwargs)
+
+
+class SlaPolicy(models.Model):
+    """Response and resolution targets for the conversations it applies to (first match in order)."""
+
+    brand = models.ForeignKey(Brand, on_delete=models.CASCADE, related_name="sla_policies")
+    position = models.PositiveIntegerField(default=0)
+    name = models.CharField(max_length=120)
+    enabled = models.BooleanField(default=True)
+    first_response_minutes = models.PositiveIntegerField(null=True, blank=True)
+    next_response_minutes = models.PositiveIntegerField(null=True, blank=True)
+    resolution_minutes = models.PositiveIntegerField(null=True, blank=True)
+    business_hours = models.BooleanField(default=True, help_text="Count targets in the team's business hours")
+    min_priority = models.PositiveSmallIntegerField(default=0)
+    platforms = models.JSONField(default=list, blank=True)
+    vip = models.BooleanField(null=True, blank=True, help_text="Only VIPs (yes), only others (no), or all")
+    warn_at = models.FloatField(default=0.75, help_text="Near breach once this fraction of the target passed")
+
+    class Meta:
+        ordering = ["brand", "position", "id"]
+        verbose_name_plural = "SLA policies"
+
+    def __str__(self) -> str:
+        return self.name
+
+    def policy(self):
+        return policy_from_config(self.pk, {
+            "name": self.name, "first_response_minutes": self.first_response_minutes,
+            "next_response_minutes": self.next_response_minutes, "resolution_minutes": self.resolution_minutes,
+            "business_hours": self.business_hours, "min_priority": self.min_priority,
+            "platforms": self.platforms, "vip": self.vip, "warn_at": self.warn_at,
+        })
+
+    def clean(self):
+        if not isinstance(self.platforms, list):
+            raise ValidationError("platforms is a list")
+        try:
+            self.policy()
+        except PolicyError as exc:
+            raise ValidationError(str(exc)) from None
+
+    def save(self, *args, **kwargs):
+        self.clean()
+        super().save(*args, **kwargs)
+
+
+class SlaAlert(models.Model):
+    """An in-app notification that a conversation's timer is near breach or breached (once per timer)."""
+
+    class Level(models.TextChoices):
+        NEAR = "near", "Near breach"
+        BREACHED = "breached", "Breached"
+
+    brand = models.ForeignKey(Brand, on_delete=models.CASCADE, related_name="sla_alerts")
+    conversation = models.ForeignKey(Conversation, on_delete=models.CASCADE, related_name="sla_alerts")
+    kind = models.CharField(max_length=20, choices=[(k, k.replace("_", " ")) for k in KINDS])
+    level = models.CharField(max_length=10, choices=Level.choices)
+    policy = models.ForeignKey(SlaPolicy, null=True, on_delete=models.SET_NULL, related_name="+")
+    started_at = models.DateTimeField()
+    created_at = models.DateTimeField()
+    emailed = models.BooleanField(default=False)
+    seen = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["conversation", "kind", "level", "started_at"], name="sla_alert_once")
+        ]
+        indexes = [models.Index(fields=["brand", "seen", "created_at"], name="sla_alert_brand_seen")]
+
+
+class FollowUp(models.Model):
+    """Something promised to a customer, to be done by `due_at` (from a promise in a reply, or by hand)."""
+
+    class State(models.TextChoices):
+        OPEN = "open", "Open"
+        SNOOZED = "snoozed", "Snoozed"
+        DONE = "done", "Done"
+        CANCELLED = "cancelled", "Cancelled"
+
+    brand = models.ForeignKey(Brand, on_delete=models.CASCADE, related_name="follow_ups")
+    conversation = models.ForeignKey(Conversation, on_delete=models.CASCADE, related_name="follow_ups")
+    source_post = models.ForeignKey(Post, null=True, blank=True, on_delete=models.SET_NULL, related_name="follow_ups")
+    assignee = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                 related_name="follow_ups")
+    text = models.CharField(max_length=500)
+    # Character offsets of the promise in the source post's text (null for a manual follow-up).
+    span_start = models.PositiveIntegerField(null=True, blank=True)
+    span_end = models.PositiveIntegerField(null=True, blank=True)
+    due_at = models.DateTimeField()
+    # True when the reply named the time; False when the default delay was used.
+    due_stated = models.BooleanField(default=False)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.OPEN)
+    snoozed_until = models.DateTimeField(null=True, blank=True)
+    reminded_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField()
+    done_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["due_at", "id"]
+        indexes = [models.Index(fields=["brand", "state", "due_at"], name="followup_brand_state_due")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source_post", "span_start"], condition=models.Q(source_post__isnull=False),
+                name="followup_once_per_promise",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.text[:40]} (due {self.due_at:%Y-%m-%d %H:%M})"
