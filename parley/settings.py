@@ -255,6 +255,15 @@ PARLEY_TRIAGE_MAX_ATTEMPTS = env_int("PARLEY_TRIAGE_MAX_ATTEMPTS", 5, 1)
 
 
 # --- workflow: routing, assignment, SLAs, follow-ups ----------------------------
+# Routing rules (docs/workflow.md): on/off; automatic assignment strategy; hand an agent's
+# open conversations on when they go offline. Brands may override the last two.
+PARLEY_ROUTING_ENABLED = env_bool("PARLEY_ROUTING_ENABLED", True)
+PARLEY_ASSIGNMENT_STRATEGY = env_str("PARLEY_ASSIGNMENT_STRATEGY", "round_robin")
+if PARLEY_ASSIGNMENT_STRATEGY not in ("round_robin", "least_loaded"):
+    raise ImproperlyConfigured(
+        f"PARLEY_ASSIGNMENT_STRATEGY={PARLEY_ASSIGNMENT_STRATEGY!r} must be round_robin or least_loaded"
+    )
+PARLEY_REASSIGN_WHEN_OFFLINE = env_bool("PARLEY_REASSIGN_WHEN_OFFLINE", True)
 
 
 # --- composer: templates, suggestions, guardrails --------------------------------

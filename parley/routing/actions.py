@@ -1,0 +1,219 @@
+"""Every write routing and assignment make goes through a named action here (each audited).
+
+Routing runs once per inbound post, after triage has stored its result (see listeners.py);
+its decision is applied through the inbox's own actions (set_team, add_tag, set_priority,
+assign), so the conversation's audit trail shows each change with the actor "routing".
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from parley.accounts.models import Team
+from parley.inbox import actions as inbox
+from parley.inbox.audit import record
+from parley.inbox.models import ACTIVE_STATUSES, Conversation, Post
+
+from . import assignment
+from .facts import agents_for, context_for, conversation_need, post_facts, recent_posts
+from .models import Acknowledgement, AgentAvailability, RoutingResult, RoutingRule
+from .rules import Decision, compile_rule, evaluate, preview
+
+log = logging.getLogger(__name__)
+ACTOR = "routing"
+
+
+def compiled_rules(brand) -> list:
+    return [r.compiled() for r in RoutingRule.objects.filter(brand=brand, enabled=True).order_by("position", "id")]
+
+
+def route_post(post: Post, now: datetime | None = None, actor=ACTOR) -> RoutingResult | None:
+    """Run the brand's rules over an inbound post and apply the decision. Once per post."""
+    now = now or timezone.now()
+    if post.direction != Post.Direction.INBOUND or RoutingResult.objects.filter(post=post).exists():
+        return None
+    conversation = post.conversation
+    decision = evaluate(post_facts(post), compiled_rules(post.brand), now, context_for(post.brand, now))
+    try:
+        with transaction.atomic():
+            result = RoutingResult.objects.create(
+                post=post, conversation=conversation, decision=decision.as_dict(), routed_at=now
+            )
+            if conversation.is_active and not decision.empty:
+                result.applied = apply_decision(conversation, decision, actor, now)
+                result.save(update_fields=["applied"])
+    except IntegrityError:  # routed concurrently by another worker
+        return None
+    return result
+
+
+def route_post_id(post_id: int) -> None:
+    post = Post.objects.select_related("conversation", "author__customer", "channel", "brand").filter(
+        pk=post_id
+    ).first()
+    if post is not None:
+        route_post(post)
+
+
+def apply_decision(conversation: Conversation, decision: Decision, actor=ACTOR, now=None) -> list[str]:
+    """Carry out a routing decision; returns a line per change (or per problem, never raised)."""
+    now = now or timezone.now()
+    done: list[str] = []
+    brand = conversation.brand
+    if decision.team:
+        team = Team.objects.filter(brand=brand, slug=decision.team).first()
+        if team is None:
+            done.append(f"team {decision.team!r} does not exist")
+        elif conversation.team_id != team.pk:
+            inbox.set_team(conversation, team, actor)
+            done.append(f"team {team.slug}")
+    for tag in decision.tags + (["spam"] if decision.spam else []):
+        inbox.add_tag(conversation, tag, actor)
+        done.append(f"tag {tag}")
+    if decision.priority is not None and decision.priority > conversation.priority:
+        inbox.set_priority(conversation, decision.priority, actor)
+        done.append(f"priority {decision.priority}")
+    if decision.spam:
+        record(brand, actor, "routing.spam", conversation, conversation, rules=decision.matched)
+    if decision.hide:
+        # Hiding on the platform is the channel connector's job; this asks for it on the record.
+        record(brand, actor, "routing.hide_requested", conversation, conversation, rules=decision.matched)
+        done.append("hide requested")
+    for note in decision.notify:
+        verb = "routing.escalated" if note["escalate"] else "routing.notified"
+        record(brand, actor, verb, conversation, conversation, to=note["to"], message=note["message"],
+               rule=note["rule"])
+        done.append(f"{'escalated' if note['escalate'] else 'notified'} {note['to']}")
+    if decision.assignee and conversation.assignee_id is None:
+        if decision.assignee == "auto":
+            user = auto_assign(conversation, now, actor=actor)
+            done.append(f"assigned {user.get_username()}" if user else "no agent free")
+        else:
+            user = get_user_model().objects.filter(username=decision.assignee).first()
+            try:
+                if user is None:
+                    raise inbox.ActionError(f"no user {decision.assignee!r}")
+                inbox.assign(conversation, user, actor)
+                done.append(f"assigned {user.get_username()}")
+            except inbox.ActionError as exc:
+                done.append(f"not assigned: {exc}")
+    if decision.acknowledge:
+        post = acknowledge(conversation, decision.acknowledge, "rule", actor, now)
+        done.append("acknowledged" if post else "already acknowledged")
+    return done
+
+
+def acknowledge(conversation: Conversation, text: str, reason: str, actor=ACTOR, now=None) -> Post | None:
+    """Send the conversation's one automatic acknowledgement; None when it already had one."""
+    now = now or timezone.now()
+    if Acknowledgement.objects.filter(conversation=conversation).exists():
+        return None
+    try:
+        with transaction.atomic():
+            ack = Acknowledgement.objects.create(conversation=conversation, reason=reason, sent_at=now)
+            post = inbox.create_reply(conversation, text, actor, now=now, idempotency_key=f"ack-{conversation.pk}")
+            ack.post = post
+            ack.save(update_fields=["post"])
+            record(conversation.brand, actor, "conversation.acknowledged", conversation, conversation, reason=reason)
+    except IntegrityError:
+        return None
+    return post
+
+
+# --- assignment -------------------------------------------------------------------------
+
+
+def strategy_for(brand) -> str:
+    return brand.setting("assignment_strategy", settings.PARLEY_ASSIGNMENT_STRATEGY)
+
+
+def auto_assign(conversation: Conversation, now: datetime | None = None, strategy: str | None = None, actor=ACTOR):
+    """Assign an unassigned conversation to the best available agent; never gives it two assignees.
+
+    The conversation row and the brand's online agents' availability rows are locked
+    (SELECT ... FOR UPDATE on PostgreSQL) for the decision, so concurrent workers
+    serialise: the second sees the assignee the first set, and loads are counted
+    after earlier assignments committed. Returns the assigned user, or None.
+    """
+    now = now or timezone.now()
+    strategy = strategy or strategy_for(conversation.brand)
+    with transaction.atomic():
+        locked = Conversation.objects.select_for_update().get(pk=conversation.pk)
+        if locked.assignee_id is not None or locked.status not in ACTIVE_STATUSES:
+            conversation.assignee_id = locked.assignee_id
+            return None
+        rows = list(
+            AgentAvailability.objects.select_for_update()
+            .filter(brand=locked.brand_id, state=AgentAvailability.State.ONLINE)
+            .order_by("pk")
+        )
+        rows = list(AgentAvailability.objects.filter(pk__in=[r.pk for r in rows]).select_related(
+            "user__agent_profile").order_by("pk"))
+        agent = assignment.choose(conversation_need(locked), agents_for(rows), now, strategy)
+        if agent is None:
+            return None
+        row = next(r for r in rows if r.user_id == agent.user_id)
+        inbox.assign(locked, row.user, actor)
+        # strictly after every earlier assignment, so round robin moves on even within one instant
+        latest = max((r.last_assigned_at for r in rows if r.last_assigned_at), default=None)
+        row.last_assigned_at = max(now, latest + timedelta(microseconds=1)) if latest else now
+        row.save(update_fields=["last_assigned_at", "updated_at"])
+    conversation.assignee_id = locked.assignee_id
+    return row.user
+
+
+def set_availability(user, brand, state: str, actor=None, now: datetime | None = None) -> AgentAvailability:
+    """Set an agent online, away or offline; going offline hands their open conversations on."""
+    now = now or timezone.now()
+    if state not in AgentAvailability.State.values:
+        raise inbox.ActionError(f"Unknown availability {state!r}")
+    with transaction.atomic():
+        row, _ = AgentAvailability.objects.select_for_update().get_or_create(user=user, brand=brand)
+        old = row.state
+        if old == state:
+            return row
+        row.state = state
+        row.save(update_fields=["state", "updated_at"])
+        record(brand, actor or user, "agent.availability", row, None, old=old, new=state)
+    if state == AgentAvailability.State.OFFLINE and brand.setting(
+        "reassign_when_offline", settings.PARLEY_REASSIGN_WHEN_OFFLINE
+    ):
+        reassign_open(user, brand, actor or ACTOR, now)
+    return row
+
+
+def reassign_open(user, brand, actor=ACTOR, now: datetime | None = None) -> dict[int, int | None]:
+    """Move an offline agent's open conversations to available agents (or back to the queue)."""
+    now = now or timezone.now()
+    moved: dict[int, int | None] = {}
+    for conversation in Conversation.objects.filter(brand=brand, assignee=user, status__in=ACTIVE_STATUSES):
+        inbox.assign(conversation, None, actor)
+        new = auto_assign(conversation, now, strategy=assignment.LEAST_LOADED, actor=actor)
+        moved[conversation.pk] = new.pk if new else None
+    return moved
+
+
+# --- preview --------------------------------------------------------------------------------
+
+
+def preview_rule(brand, config: dict, limit: int = 1000, now: datetime | None = None) -> dict:
+    """What a rule (saved or not) would have done to the brand's last `limit` inbound posts."""
+    now = now or timezone.now()
+    rule = compile_rule(config, "preview")
+    posts = recent_posts(brand, limit)
+    ctx = context_for(brand, now)
+    matches = preview(rule, [(post_facts(p), p.received_at) for p in posts], ctx)
+    by_id = {p.pk: p for p in posts}
+    return {
+        "scanned": len(posts),
+        "matched": len(matches),
+        "examples": [
+            {"post": by_id[f.post_id], "decision": d.as_dict()} for f, d in matches[:50]
+        ],
+    }
