@@ -264,6 +264,20 @@ if PARLEY_ASSIGNMENT_STRATEGY not in ("round_robin", "least_loaded"):
         f"PARLEY_ASSIGNMENT_STRATEGY={PARLEY_ASSIGNMENT_STRATEGY!r} must be round_robin or least_loaded"
     )
 PARLEY_REASSIGN_WHEN_OFFLINE = env_bool("PARLEY_REASSIGN_WHEN_OFFLINE", True)
+# SLA alerts by email (one summary per recipient per sweep) and the mail transport they use.
+PARLEY_SLA_ALERT_EMAIL = env_bool("PARLEY_SLA_ALERT_EMAIL", True)
+EMAIL_BACKEND = env_str("PARLEY_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = env_str("PARLEY_EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("PARLEY_EMAIL_PORT", 25, 1)
+EMAIL_HOST_USER = env_str("PARLEY_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = env_str("PARLEY_EMAIL_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("PARLEY_EMAIL_USE_TLS", False)
+DEFAULT_FROM_EMAIL = env_str("PARLEY_EMAIL_FROM", "parley@localhost")
+# Off-hours: send one acknowledgement saying when a person will answer (brands override
+# with the settings off_hours_ack and off_hours_ack_text).
+PARLEY_OFF_HOURS_ACK = env_bool("PARLEY_OFF_HOURS_ACK", False)
+# A promise in a reply that names no time is followed up after this many hours.
+PARLEY_FOLLOWUP_DEFAULT_HOURS = env_int("PARLEY_FOLLOWUP_DEFAULT_HOURS", 24, 1)
 
 
 # --- composer: templates, suggestions, guardrails --------------------------------

@@ -21,7 +21,7 @@ from parley.inbox.audit import record
 from parley.inbox.models import ACTIVE_STATUSES, Conversation, Post
 
 from . import assignment
-from .facts import agents_for, context_for, conversation_need, post_facts, recent_posts
+from .facts import agents_for, brand_calendar, context_for, conversation_need, post_facts, recent_posts
 from .models import Acknowledgement, AgentAvailability, RoutingResult, RoutingRule
 from .rules import Decision, compile_rule, evaluate, preview
 
@@ -47,7 +47,9 @@ def route_post(post: Post, now: datetime | None = None, actor=ACTOR) -> RoutingR
             )
             if conversation.is_active and not decision.empty:
                 result.applied = apply_decision(conversation, decision, actor, now)
-                result.save(update_fields=["applied"])
+            if conversation.is_active and off_hours_acknowledge(post, conversation, now, actor):
+                result.applied = [*result.applied, "acknowledged off hours"]
+            result.save(update_fields=["applied"])
     except IntegrityError:  # routed concurrently by another worker
         return None
     return result
@@ -124,6 +126,28 @@ def acknowledge(conversation: Conversation, text: str, reason: str, actor=ACTOR,
     except IntegrityError:
         return None
     return post
+
+
+def off_hours_acknowledge(post: Post, conversation: Conversation, now: datetime, actor=ACTOR) -> bool:
+    """Send the off-hours acknowledgement when the brand wants one and the team is closed."""
+    from parley.sla import offhours
+
+    brand = conversation.brand
+    enabled = bool(brand.setting("off_hours_ack", settings.PARLEY_OFF_HOURS_ACK))
+    if not enabled:
+        return False
+    calendar = brand_calendar(brand, conversation.team_id)
+    brand_replied = Post.objects.filter(
+        conversation=conversation, direction=Post.Direction.OUTBOUND, created_at__gte=post.created_at
+    ).exists()
+    if not offhours.should_acknowledge(
+        enabled=enabled, inbound=True, arrived_at=post.created_at, calendar=calendar,
+        already_acknowledged=Acknowledgement.objects.filter(conversation=conversation).exists(),
+        brand_replied_since=brand_replied,
+    ):
+        return False
+    text = offhours.message(brand.setting("off_hours_ack_text", None), calendar, post.created_at)
+    return acknowledge(conversation, text, "off_hours", actor, now) is not None
 
 
 # --- assignment -------------------------------------------------------------------------
