@@ -1,0 +1,120 @@
+"""Every write to follow-ups goes through a named action here (each audited)."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from parley.inbox.actions import ActionError
+from parley.inbox.audit import record
+from parley.inbox.models import Conversation, Post
+
+from .models import FollowUp
+from .promises import detect
+
+ACTOR = "promises"
+
+
+def default_delay(brand) -> timedelta:
+    return timedelta(hours=int(brand.setting("followup_default_hours", settings.PARLEY_FOLLOWUP_DEFAULT_HOURS)))
+
+
+def follow_ups_from_reply(post: Post, actor=ACTOR) -> list[FollowUp]:
+    """Create one follow-up per promise in an outbound reply (once per promise; safe to repeat)."""
+    if post.direction != Post.Direction.OUTBOUND or not post.text:
+        return []
+    conversation = post.conversation
+    created = []
+    for promise in detect(post.text, post.created_at):
+        due = promise.due or post.created_at + default_delay(post.brand)
+        try:
+            with transaction.atomic():
+                follow_up = FollowUp.objects.create(
+                    brand=post.brand, conversation=conversation, source_post=post,
+                    assignee_id=post.author_user_id or conversation.assignee_id, text=promise.text[:500],
+                    span_start=promise.start, span_end=promise.end, due_at=due, due_stated=promise.due is not None,
+                    created_at=post.created_at,
+                )
+                record(post.brand, actor, "followup.created", follow_up, conversation, due=due.isoformat(),
+                       promise=promise.text[:200])
+        except IntegrityError:  # already made from this promise
+            continue
+        created.append(follow_up)
+    return created
+
+
+def create_follow_up(conversation: Conversation, text: str, due_at: datetime, actor, assignee=None,
+                     now: datetime | None = None) -> FollowUp:
+    """A follow-up an agent sets by hand."""
+    now = now or timezone.now()
+    text = " ".join(str(text or "").split())
+    if not text:
+        raise ActionError("A follow-up needs a text")
+    if len(text) > 500:
+        raise ActionError("A follow-up is at most 500 characters")
+    if due_at.tzinfo is None:
+        raise ActionError("A due time needs a time zone")
+    with transaction.atomic():
+        follow_up = FollowUp.objects.create(
+            brand=conversation.brand, conversation=conversation, text=text, due_at=due_at, due_stated=True,
+            assignee=assignee or conversation.assignee, created_at=now,
+        )
+        record(conversation.brand, actor, "followup.created", follow_up, conversation, due=due_at.isoformat())
+    return follow_up
+
+
+def complete(follow_up: FollowUp, actor, now: datetime | None = None) -> FollowUp:
+    now = now or timezone.now()
+    if follow_up.state == FollowUp.State.DONE:
+        return follow_up
+    with transaction.atomic():
+        follow_up.state = FollowUp.State.DONE
+        follow_up.done_at = now
+        follow_up.save(update_fields=["state", "done_at"])
+        record(follow_up.brand, actor, "followup.done", follow_up, follow_up.conversation)
+    return follow_up
+
+
+def snooze(follow_up: FollowUp, until: datetime, actor, now: datetime | None = None) -> FollowUp:
+    now = now or timezone.now()
+    if follow_up.state == FollowUp.State.DONE:
+        raise ActionError("A done follow-up cannot be snoozed")
+    if until.tzinfo is None or until <= now:
+        raise ActionError("Snooze until a later time (with a time zone)")
+    with transaction.atomic():
+        follow_up.state = FollowUp.State.SNOOZED
+        follow_up.snoozed_until = until
+        follow_up.save(update_fields=["state", "snoozed_until"])
+        record(follow_up.brand, actor, "followup.snoozed", follow_up, follow_up.conversation, until=until.isoformat())
+    return follow_up
+
+
+def overdue(brand, now: datetime, assignee=None):
+    """Follow-ups past due: open ones past due_at, snoozed ones past both due_at and snoozed_until."""
+    from django.db.models import Q
+
+    qs = FollowUp.objects.filter(brand=brand, due_at__lte=now).filter(
+        Q(state=FollowUp.State.OPEN) | Q(state=FollowUp.State.SNOOZED, snoozed_until__lte=now)
+    )
+    if assignee is not None:
+        qs = qs.filter(assignee=assignee)
+    return qs.select_related("conversation", "assignee").order_by("due_at", "id")
+
+
+def remind_overdue(brand, now: datetime, actor="system") -> int:
+    """Record a reminder (in-app, audited) for each overdue follow-up not reminded since it fell due."""
+    count = 0
+    for follow_up in overdue(brand, now):
+        if follow_up.reminded_at and follow_up.reminded_at >= max(follow_up.due_at, follow_up.snoozed_until or
+                                                                  follow_up.due_at):
+            continue
+        with transaction.atomic():
+            follow_up.reminded_at = now
+            follow_up.save(update_fields=["reminded_at"])
+            record(brand, actor, "followup.overdue", follow_up, follow_up.conversation,
+                   assignee=follow_up.assignee.get_username() if follow_up.assignee else None)
+        count += 1
+    return count
