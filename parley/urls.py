@@ -15,6 +15,7 @@ urlpatterns = [
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("healthz", healthz, name="healthz"),
+    path("b/<slug:brand>/rules/", include("parley.routing.urls")),
     path("b/<slug:brand>/", include("parley.inbox.urls")),
     path("api/", include("parley.api.urls")),
     path("admin/", admin.site.urls),

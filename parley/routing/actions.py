@@ -241,3 +241,36 @@ def preview_rule(brand, config: dict, limit: int = 1000, now: datetime | None = 
             {"post": by_id[f.post_id], "decision": d.as_dict()} for f, d in matches[:50]
         ],
     }
+
+
+# --- rules ------------------------------------------------------------------------------------
+
+
+def save_rule(brand, data: dict, actor, rule: RoutingRule | None = None) -> RoutingRule:
+    """Create or change a rule (validated: a bad rule raises ActionError with the reason)."""
+    from django.core.exceptions import ValidationError
+
+    name = " ".join(str(data.get("name") or "").split())[:120]
+    if not name:
+        raise inbox.ActionError("A rule needs a name")
+    position = data.get("position", 0)
+    if isinstance(position, bool) or not isinstance(position, int) or not 0 <= position <= 100_000:
+        raise inbox.ActionError("Position is a whole number from 0 to 100,000")
+    rule = rule or RoutingRule(brand=brand)
+    old = rule.as_config() if rule.pk else None
+    rule.name, rule.position = name, position
+    rule.conditions, rule.actions = data.get("conditions") or {}, data.get("actions") or []
+    rule.stop, rule.enabled = bool(data.get("stop")), bool(data.get("enabled", True))
+    try:
+        with transaction.atomic():
+            rule.save()
+            record(brand, actor, "rule.changed" if old else "rule.created", rule, None, rule=rule.as_config(), old=old)
+    except ValidationError as exc:
+        raise inbox.ActionError("; ".join(exc.messages)) from None
+    return rule
+
+
+def delete_rule(rule: RoutingRule, actor) -> None:
+    with transaction.atomic():
+        record(rule.brand, actor, "rule.deleted", rule, None, rule=rule.as_config())
+        rule.delete()
