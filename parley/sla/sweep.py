@@ -12,11 +12,12 @@ from __future__ import annotations
 import logging
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import datetime, timezone as dt_timezone
+from datetime import datetime, timedelta, timezone as dt_timezone
 
 from django.conf import settings
 from django.core.mail import send_mass_mail
 from django.db import connection, transaction
+from django.db.models import BigIntegerField, Func
 
 from parley.accounts.models import Membership, Role
 from parley.inbox.models import ACTIVE_STATUSES, Conversation
@@ -93,12 +94,32 @@ def judge_all(rows, policies, calendars, now: datetime, encode=lambda d: d):
                 yield cid, brand_id, kind, sla.NEAR, started, policy.id
 
 
+EPOCH = datetime(1970, 1, 1, tzinfo=dt_timezone.utc)
+
+
+class EpochMicros(Func):
+    """A timestamp as whole microseconds since 1970 (PostgreSQL): exact, and far cheaper for the
+    driver to hand back than 300,000 time-zone-aware datetimes."""
+
+    output_field = BigIntegerField()
+
+    def as_postgresql(self, compiler, connection, **extra):
+        return self.as_sql(compiler, connection, template="(EXTRACT(EPOCH FROM %(expressions)s) * 1000000)::bigint",
+                           **extra)
+
+
+def _micros(value: datetime) -> int:
+    return (value - EPOCH) // timedelta(microseconds=1)
+
+
 def _naive_utc(value: datetime) -> datetime:
     """SQLite hands datetimes back naive in UTC (the driver's converter); compare like with like."""
     return value.astimezone(dt_timezone.utc).replace(tzinfo=None)
 
 
 def _decode(value) -> datetime:
+    if isinstance(value, int):
+        return EPOCH + timedelta(microseconds=value)
     if isinstance(value, datetime):
         return value if value.tzinfo else value.replace(tzinfo=dt_timezone.utc)
     return datetime.fromisoformat(str(value)).replace(tzinfo=dt_timezone.utc)
@@ -123,8 +144,14 @@ def sweep(now: datetime, brand=None, email: bool | None = None) -> SweepResult:
     qs = Conversation.objects.filter(status__in=ACTIVE_STATUSES, brand_id__in=list(policies))
     if brand is not None:
         qs = qs.filter(brand=brand)
-    qs = qs.values_list("id", "brand_id", "team_id", "priority", "platform", "customer__is_vip", "created_at",
-                        "first_response_at", "waiting_since")
+    times = ("created_at", "first_response_at", "waiting_since")
+    if connection.vendor == "postgresql":
+        qs = qs.annotate(**{f"{name}_us": EpochMicros(name) for name in times})
+        times = tuple(f"{name}_us" for name in times)
+        encode = _micros
+    else:  # SQLite's driver returns naive UTC datetimes
+        encode = _naive_utc
+    qs = qs.values_list("id", "brand_id", "team_id", "priority", "platform", "customer__is_vip", *times)
     result = SweepResult()
     count = 0
 
@@ -134,7 +161,6 @@ def sweep(now: datetime, brand=None, email: bool | None = None) -> SweepResult:
             count += 1
             yield row
 
-    encode = _naive_utc if connection.vendor == "sqlite" else (lambda d: d)
     found = list(judge_all(counted(_raw_rows(qs)), policies, _calendars(), now, encode))
     result.checked = count
     result.near = sum(1 for f in found if f[3] == sla.NEAR)
@@ -144,7 +170,12 @@ def sweep(now: datetime, brand=None, email: bool | None = None) -> SweepResult:
     existing_qs = SlaAlert.objects.filter(conversation__status__in=ACTIVE_STATUSES)
     if brand is not None:
         existing_qs = existing_qs.filter(brand=brand)
-    existing = set(_raw_rows(existing_qs.values_list("conversation_id", "kind", "level", "started_at")))
+    if connection.vendor == "postgresql":
+        existing_qs = existing_qs.annotate(started_us=EpochMicros("started_at"))
+        started = "started_us"
+    else:
+        started = "started_at"
+    existing = set(_raw_rows(existing_qs.values_list("conversation_id", "kind", "level", started)))
     new = [
         SlaAlert(brand_id=b, conversation_id=c, kind=k, level=lvl, started_at=_decode(s), policy_id=p, created_at=now)
         for c, b, k, lvl, s, p in found if (c, k, lvl, s) not in existing
