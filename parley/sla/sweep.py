@@ -17,7 +17,7 @@ from datetime import datetime, timedelta, timezone as dt_timezone
 from django.conf import settings
 from django.core.mail import send_mass_mail
 from django.db import connection, transaction
-from django.db.models import BigIntegerField, Func
+from django.db.models import BigIntegerField, Func, TextField
 
 from parley.accounts.models import Membership, Role
 from parley.inbox.models import ACTIVE_STATUSES, Conversation
@@ -108,6 +108,18 @@ class EpochMicros(Func):
                            **extra)
 
 
+class AsText(Func):
+    """A timestamp as SQLite stores it ("YYYY-MM-DD HH:MM:SS[.ffffff]", UTC), skipping the driver's
+    per-value datetime converter; in this fixed format text order is time order."""
+
+    template = "CAST(%(expressions)s AS TEXT)"
+    output_field = TextField()
+
+
+def _sqlite_text(value: datetime) -> str:
+    return str(value.astimezone(dt_timezone.utc).replace(tzinfo=None))
+
+
 def _micros(value: datetime) -> int:
     return (value - EPOCH) // timedelta(microseconds=1)
 
@@ -149,7 +161,11 @@ def sweep(now: datetime, brand=None, email: bool | None = None) -> SweepResult:
         qs = qs.annotate(**{f"{name}_us": EpochMicros(name) for name in times})
         times = tuple(f"{name}_us" for name in times)
         encode = _micros
-    else:  # SQLite's driver returns naive UTC datetimes
+    elif connection.vendor == "sqlite":
+        qs = qs.annotate(**{f"{name}_text": AsText(name) for name in times})
+        times = tuple(f"{name}_text" for name in times)
+        encode = _sqlite_text
+    else:  # datetimes as the driver returns them
         encode = _naive_utc
     qs = qs.values_list("id", "brand_id", "team_id", "priority", "platform", "customer__is_vip", *times)
     result = SweepResult()
@@ -173,6 +189,9 @@ def sweep(now: datetime, brand=None, email: bool | None = None) -> SweepResult:
     if connection.vendor == "postgresql":
         existing_qs = existing_qs.annotate(started_us=EpochMicros("started_at"))
         started = "started_us"
+    elif connection.vendor == "sqlite":
+        existing_qs = existing_qs.annotate(started_text=AsText("started_at"))
+        started = "started_text"
     else:
         started = "started_at"
     existing = set(_raw_rows(existing_qs.values_list("conversation_id", "kind", "level", started)))

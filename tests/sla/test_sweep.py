@@ -129,3 +129,14 @@ def test_off_hours_acknowledgement_is_sent_once_when_closed(brand, channel, sett
     monday = inbox.ingest_post(brand, channel, incoming("3", "hi", at=T0, author="c9")).post
     routing.route_post(monday, T0)
     assert Post.objects.filter(direction="out").count() == 1  # open: no acknowledgement
+
+
+def test_timestamps_with_microseconds_are_alerted_once(brand, channel, policy):
+    at = T0 + timedelta(microseconds=123456)
+    conv_at(brand, channel, "1", at)
+    conv_at(brand, channel, "2", T0 + timedelta(seconds=1))
+    first = sweep(T0 + timedelta(hours=2), email=False)
+    assert len(first.new_alerts) == 2
+    assert sweep(T0 + timedelta(hours=2, seconds=5), email=False).new_alerts == []
+    alert = SlaAlert.objects.get(conversation__subject="help", started_at=at)
+    assert alert.started_at == at
