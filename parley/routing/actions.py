@@ -29,8 +29,19 @@ log = logging.getLogger(__name__)
 ACTOR = "routing"
 
 
+_compiled: dict[int, tuple[tuple, list]] = {}
+
+
 def compiled_rules(brand) -> list:
-    return [r.compiled() for r in RoutingRule.objects.filter(brand=brand, enabled=True).order_by("position", "id")]
+    """The brand's enabled rules, compiled; recompiled only when a rule was added, changed or removed."""
+    rows = RoutingRule.objects.filter(brand=brand, enabled=True).order_by("position", "id")
+    stamp = tuple(rows.values_list("id", "updated_at"))
+    cached = _compiled.get(brand.pk)
+    if cached is None or cached[0] != stamp:
+        if len(_compiled) > 1000:
+            _compiled.clear()
+        cached = _compiled[brand.pk] = (stamp, [r.compiled() for r in rows])
+    return cached[1]
 
 
 def route_post(post: Post, now: datetime | None = None, actor=ACTOR) -> RoutingResult | None:

@@ -140,3 +140,20 @@ def test_timestamps_with_microseconds_are_alerted_once(brand, channel, policy):
     assert sweep(T0 + timedelta(hours=2, seconds=5), email=False).new_alerts == []
     alert = SlaAlert.objects.get(conversation__subject="help", started_at=at)
     assert alert.started_at == at
+
+
+def test_conversation_timers_for_pages(brand, channel, users):
+    from parley.sla.status import conversation_timers
+
+    SlaPolicy.objects.create(brand=brand, name="office", first_response_minutes=120, resolution_minutes=600,
+                             business_hours=True)
+    BusinessCalendar.objects.create(brand=brand, name="office", config={
+        "timezone": "UTC", "hours": {d: [["09:00", "17:00"]] for d in ("mon", "tue", "wed", "thu", "fri")}})
+    conv = conv_at(brand, channel, "1", T0)  # Monday 09:00
+    timers = {t.kind: t for t in conversation_timers(conv, T0 + timedelta(minutes=100))}
+    assert timers["first_response"].state == "near" and timers["first_response"].time_left == timedelta(minutes=20)
+    assert timers["resolution"].due_at == T0 + timedelta(days=1, hours=2)  # 8 h Monday + 2 h Tuesday
+    late = {t.kind: t for t in conversation_timers(conv, T0 + timedelta(hours=3))}
+    assert late["first_response"].state == "breached" and late["first_response"].time_left == timedelta(hours=-1)
+    inbox.resolve(conv, "test", now=T0)
+    assert conversation_timers(conv, T0 + timedelta(hours=3)) == []
