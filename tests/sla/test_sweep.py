@@ -157,3 +157,20 @@ def test_conversation_timers_for_pages(brand, channel, users):
     assert late["first_response"].state == "breached" and late["first_response"].time_left == timedelta(hours=-1)
     inbox.resolve(conv, "test", now=T0)
     assert conversation_timers(conv, T0 + timedelta(hours=3)) == []
+
+
+def test_coverage_command(brand, channel, users):
+    from parley.routing.models import AgentAvailability
+
+    AgentAvailability.objects.create(user=users["care_agent"], brand=brand, shift={
+        "timezone": "UTC", "hours": {d: [["08:00", "20:00"]] for d in ("mon", "tue", "wed", "thu", "fri")}})
+    out, err = StringIO(), StringIO()
+    call_command("coverage", "acme", "--week-of", "2026-11-02", stdout=out, stderr=err)
+    assert "x: 60 of 168 hours covered (UTC)" in out.getvalue()
+    assert "uncovered Monday 00:00-08:00" in out.getvalue() and "Nobody covers these hours" in err.getvalue()
+    AgentAvailability.objects.create(user=users["billing_agent"], brand=brand)  # no shift: always on
+    out, err = StringIO(), StringIO()
+    call_command("coverage", "acme", stdout=out, stderr=err)
+    assert "168 of 168" in out.getvalue() and err.getvalue() == ""
+    with pytest.raises(CommandError, match="no brand"):
+        call_command("coverage", "nope")
