@@ -278,6 +278,9 @@ DEFAULT_FROM_EMAIL = env_str("PARLEY_EMAIL_FROM", "parley@localhost")
 PARLEY_OFF_HOURS_ACK = env_bool("PARLEY_OFF_HOURS_ACK", False)
 # A promise in a reply that names no time is followed up after this many hours.
 PARLEY_FOLLOWUP_DEFAULT_HOURS = env_int("PARLEY_FOLLOWUP_DEFAULT_HOURS", 24, 1)
+# A public reply inviting the customer to DM/email/phone/chat: remind the agent after this many
+# hours if the customer has not written privately (brand setting handoff_wait_hours).
+PARLEY_HANDOFF_WAIT_HOURS = env_int("PARLEY_HANDOFF_WAIT_HOURS", 24, 1)
 
 
 # --- composer: templates, suggestions, guardrails --------------------------------

@@ -28,6 +28,9 @@ def follow_ups_from_reply(post: Post, actor=ACTOR) -> list[FollowUp]:
         return []
     conversation = post.conversation
     created = []
+    handoff = handoff_from_reply(post, actor)
+    if handoff is not None:
+        created.append(handoff)
     for promise in detect(post.text, post.created_at):
         due = promise.due or post.created_at + default_delay(post.brand)
         try:
@@ -46,6 +49,55 @@ def follow_ups_from_reply(post: Post, actor=ACTOR) -> list[FollowUp]:
     return created
 
 
+def handoff_wait(brand) -> timedelta:
+    return timedelta(hours=int(brand.setting("handoff_wait_hours", settings.PARLEY_HANDOFF_WAIT_HOURS)))
+
+
+def handoff_from_reply(post: Post, actor=ACTOR) -> FollowUp | None:
+    """A public reply inviting the customer to DM, email, phone or chat: wait for them there, and remind
+    the agent to come back to the public thread if they have not arrived in time."""
+    from .handoff import invites_private
+
+    if post.visibility != Post.Visibility.PUBLIC:
+        return None
+    invitation = invites_private(post.text)
+    if invitation is None:
+        return None
+    conversation = post.conversation
+    text = (f"Invited the customer to continue by {invitation.channel}; if they have not written, "
+            "follow up in the public thread")
+    try:
+        with transaction.atomic():
+            follow_up = FollowUp.objects.create(
+                brand=post.brand, conversation=conversation, source_post=post, kind=FollowUp.Kind.HANDOFF,
+                assignee_id=post.author_user_id or conversation.assignee_id, text=text,
+                span_start=invitation.start, span_end=invitation.end, due_at=post.created_at + handoff_wait(post.brand),
+                due_stated=False, created_at=post.created_at,
+            )
+            record(post.brand, actor, "followup.created", follow_up, conversation, kind="handoff",
+                   channel=invitation.channel)
+    except IntegrityError:
+        return None
+    return follow_up
+
+
+def customer_arrived(post: Post, actor="handoff") -> int:
+    """An inbound private message closes the conversation's open handoff follow-ups. Returns how many."""
+    if post.direction != Post.Direction.INBOUND or post.visibility != Post.Visibility.PRIVATE:
+        return 0
+    waiting = FollowUp.objects.filter(conversation=post.conversation, kind=FollowUp.Kind.HANDOFF,
+                                      state__in=[FollowUp.State.OPEN, FollowUp.State.SNOOZED])
+    count = 0
+    for follow_up in waiting:
+        with transaction.atomic():
+            follow_up.state = FollowUp.State.DONE
+            follow_up.done_at = post.created_at
+            follow_up.save(update_fields=["state", "done_at"])
+            record(post.brand, actor, "followup.customer_arrived", follow_up, post.conversation)
+        count += 1
+    return count
+
+
 def create_follow_up(conversation: Conversation, text: str, due_at: datetime, actor, assignee=None,
                      now: datetime | None = None) -> FollowUp:
     """A follow-up an agent sets by hand."""
@@ -59,7 +111,8 @@ def create_follow_up(conversation: Conversation, text: str, due_at: datetime, ac
         raise ActionError("A due time needs a time zone")
     with transaction.atomic():
         follow_up = FollowUp.objects.create(
-            brand=conversation.brand, conversation=conversation, text=text, due_at=due_at, due_stated=True,
+            brand=conversation.brand, conversation=conversation, kind=FollowUp.Kind.MANUAL, text=text,
+            due_at=due_at, due_stated=True,
             assignee=assignee or conversation.assignee, created_at=now,
         )
         record(conversation.brand, actor, "followup.created", follow_up, conversation, due=due_at.isoformat())

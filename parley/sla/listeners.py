@@ -31,3 +31,17 @@ def _scan(post_id: int) -> None:
 def post_saved(sender, instance, created=False, **kwargs) -> None:
     if created and instance.direction == "out" and instance.author_user_id:
         transaction.on_commit(partial(_scan, instance.pk))
+
+
+def post_ingested(post_id: int) -> None:
+    """A customer's private message arrived: they came to the private channel (closes handoff waits)."""
+    from parley.inbox.models import Post
+
+    from .actions import customer_arrived
+
+    try:
+        post = Post.objects.select_related("conversation", "brand").filter(pk=post_id).first()
+        if post is not None:
+            customer_arrived(post)
+    except Exception:  # never block ingestion
+        log.exception("handoff check failed for post %s", post_id)

@@ -127,11 +127,17 @@ class FollowUp(models.Model):
         DONE = "done", "Done"
         CANCELLED = "cancelled", "Cancelled"
 
+    class Kind(models.TextChoices):
+        PROMISE = "promise", "Promise in a reply"
+        MANUAL = "manual", "Set by hand"
+        HANDOFF = "handoff", "Waiting for the customer in private"
+
     brand = models.ForeignKey(Brand, on_delete=models.CASCADE, related_name="follow_ups")
     conversation = models.ForeignKey(Conversation, on_delete=models.CASCADE, related_name="follow_ups")
     source_post = models.ForeignKey(Post, null=True, blank=True, on_delete=models.SET_NULL, related_name="follow_ups")
     assignee = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                  related_name="follow_ups")
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.PROMISE)
     text = models.CharField(max_length=500)
     # Character offsets of the promise in the source post's text (null for a manual follow-up).
     span_start = models.PositiveIntegerField(null=True, blank=True)
@@ -150,7 +156,7 @@ class FollowUp(models.Model):
         indexes = [models.Index(fields=["brand", "state", "due_at"], name="followup_brand_state_due")]
         constraints = [
             models.UniqueConstraint(
-                fields=["source_post", "span_start"], condition=models.Q(source_post__isnull=False),
+                fields=["source_post", "kind", "span_start"], condition=models.Q(source_post__isnull=False),
                 name="followup_once_per_promise",
             )
         ]

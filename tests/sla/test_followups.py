@@ -50,7 +50,8 @@ def test_replies_without_promises_and_inbound_posts_create_nothing(brand, channe
           django_capture_on_commit_callbacks)
     with django_capture_on_commit_callbacks(execute=True):
         inbox.ingest_post(brand, channel, incoming("2", "I'll get back to you tomorrow", at=T0, author="c2"))
-    assert not FollowUp.objects.exists()
+    assert not FollowUp.objects.filter(kind="promise").exists()
+    assert FollowUp.objects.get().kind == "handoff"  # the reply invited the customer to DM
 
 
 def test_manual_snooze_done_and_overdue(brand, conversation, users):
@@ -127,3 +128,45 @@ def test_promises_command_errors(tmp_path):
     bad.write_text("id,body\n1,hi\n")
     with pytest.raises(CommandError, match="`text` column"):
         call_command("promises", "--in", str(bad), "--out", str(tmp_path / "o.csv"), "--no-progress")
+
+
+# --- public-to-private handoff ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize("text, channel", [
+    ("Can you DM us your order number?", "dm"),
+    ("Send us a DM and we'll check.", "dm"),
+    ("Let's continue in DM.", "dm"),
+    ("Please reach out to us by phone here: https://t.co/x", "phone"),
+    ("Please email us at help@example.com", "email"),
+    ("Chat with us here: https://t.co/y", "chat"),
+    ("Please don't DM us your password.", None),
+    ("Thanks for the kind words!", None),
+])
+def test_invitations_to_private_channels(text, channel):
+    from parley.sla.handoff import invites_private
+
+    found = invites_private(text)
+    assert (found.channel if found else None) == channel
+
+
+def test_handoff_waits_for_the_customer_and_closes_when_they_write(brand, channel, conversation, users,
+                                                                   django_capture_on_commit_callbacks, settings):
+    settings.PARLEY_HANDOFF_WAIT_HOURS = 12
+    reply(conversation, users["admin"], "So sorry! Please DM us your order number.", T0,
+          django_capture_on_commit_callbacks)
+    wait = FollowUp.objects.get(kind="handoff")
+    assert wait.due_at == T0 + timedelta(hours=12) and "by dm" in wait.text
+    assert list(actions.overdue(brand, T0 + timedelta(hours=13))) == [wait]
+    with django_capture_on_commit_callbacks(execute=True):
+        inbox.ingest_post(brand, channel, incoming("dm1", "Order 123456", at=T0 + timedelta(hours=2), kind="dm",
+                                                   visibility="private"))
+    wait.refresh_from_db()
+    assert wait.state == "done"
+    assert AuditEvent.objects.filter(verb="followup.customer_arrived").count() == 1
+
+
+def test_private_replies_start_no_handoff(brand, conversation, users, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        inbox.create_reply(conversation, "DM us anytime", users["admin"], visibility="private", now=T0)
+    assert not FollowUp.objects.filter(kind="handoff").exists()
