@@ -281,6 +281,8 @@ PARLEY_FOLLOWUP_DEFAULT_HOURS = env_int("PARLEY_FOLLOWUP_DEFAULT_HOURS", 24, 1)
 # A public reply inviting the customer to DM/email/phone/chat: remind the agent after this many
 # hours if the customer has not written privately (brand setting handoff_wait_hours).
 PARLEY_HANDOFF_WAIT_HOURS = env_int("PARLEY_HANDOFF_WAIT_HOURS", 24, 1)
+# How long a satisfaction survey link stays open (brand setting csat_valid_days).
+PARLEY_CSAT_VALID_DAYS = env_int("PARLEY_CSAT_VALID_DAYS", 14, 1)
 
 
 # --- composer: templates, suggestions, guardrails --------------------------------

@@ -4,6 +4,7 @@ from django.http import JsonResponse
 from django.urls import include, path
 
 from parley.inbox import views as inbox_views
+from parley.sla import csat_views
 
 
 def healthz(request):
@@ -17,6 +18,7 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("b/<slug:brand>/rules/", include("parley.routing.urls")),
     path("b/<slug:brand>/follow-ups/", include("parley.sla.urls")),
+    path("csat/<str:token>/", csat_views.survey, name="csat"),
     path("b/<slug:brand>/", include("parley.inbox.urls")),
     path("api/", include("parley.api.urls")),
     path("admin/", admin.site.urls),

@@ -163,3 +163,25 @@ class FollowUp(models.Model):
 
     def __str__(self) -> str:
         return f"{self.text[:40]} (due {self.due_at:%Y-%m-%d %H:%M})"
+
+
+class Survey(models.Model):
+    """A one-question satisfaction survey (1-5 and a comment) for one conversation, answered by link."""
+
+    brand = models.ForeignKey(Brand, on_delete=models.CASCADE, related_name="surveys")
+    conversation = models.ForeignKey(Conversation, on_delete=models.CASCADE, related_name="surveys")
+    # The agent the answer is about: the conversation's assignee when the survey was made.
+    agent = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                              related_name="surveys")
+    token = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+    score = models.PositiveSmallIntegerField(null=True, blank=True)
+    comment = models.TextField(blank=True)
+    answered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["brand", "answered_at"], name="survey_brand_answered")]
+
+    def __str__(self) -> str:
+        return f"survey of {self.conversation_id}: {self.score or '-'}"
