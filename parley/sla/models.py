@@ -185,3 +185,32 @@ class Survey(models.Model):
 
     def __str__(self) -> str:
         return f"survey of {self.conversation_id}: {self.score or '-'}"
+
+
+class Callback(models.Model):
+    """A phone callback the customer asked for: number (encrypted at rest, never shown in public),
+    preferred time and outcome. Its follow-up puts it in the overdue list when the time passes."""
+
+    class State(models.TextChoices):
+        REQUESTED = "requested", "Requested"
+        DONE = "done", "Called"
+        NO_ANSWER = "no_answer", "No answer"
+        CANCELLED = "cancelled", "Cancelled"
+
+    brand = models.ForeignKey(Brand, on_delete=models.CASCADE, related_name="callbacks")
+    conversation = models.ForeignKey(Conversation, on_delete=models.CASCADE, related_name="callbacks")
+    phone_encrypted = models.TextField()
+    phone_last_digits = models.CharField(max_length=4)
+    preferred_at = models.DateTimeField()
+    state = models.CharField(max_length=10, choices=State.choices, default=State.REQUESTED)
+    outcome = models.TextField(blank=True)
+    follow_up = models.OneToOneField(FollowUp, null=True, blank=True, on_delete=models.SET_NULL, related_name="callback")
+    created_at = models.DateTimeField()
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"callback {self.masked_phone} at {self.preferred_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def masked_phone(self) -> str:
+        return f"•••• {self.phone_last_digits}"
