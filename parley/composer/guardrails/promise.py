@@ -1,0 +1,69 @@
+"""`vague_promise`: a promise with no time ("we'll look into it").
+
+A promise is a commitment the team must keep; without a time the customer cannot tell when to
+expect news. A time anywhere in the draft ("by 5 pm", "within 24 hours", "tomorrow", "on
+Monday") satisfies the check; "soon", "shortly" and "as soon as possible" do not. A promise that
+waits on the customer ("DM us and we'll look into it", "if you send ..., we'll ...") is not
+flagged: the team cannot name a time before the customer answers.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .base import WARN, Context, Finding, Text, finding
+
+_WE = r"(?:we|I|our\s+team|the\s+team|someone(?:\s+from\s+(?:our|the)\s+\w+(?:\s+team)?)?|a\s+member\s+of\s+(?:our|the)\s+team)"
+_WILL = r"(?:['’]ll|\s+will|\s+are\s+going\s+to|['’]re\s+going\s+to|\s+am\s+going\s+to|['’]m\s+going\s+to|\s+shall)"
+_ACT = (
+    r"(?:look\s+into|look\s+at|check(?:\s+on|\s+in)?|investigate|get\s+back|come\s+back|follow\s+up|update|"
+    r"be\s+in\s+touch|reach\s+out|contact|call|let\s+you\s+know|keep\s+you\s+(?:posted|updated|informed)|escalate|"
+    r"sort\s+(?:it|this|that)|fix|resolve|review|pass\s+(?:it|this|that)\s+on|send\s+you\s+an\s+update|"
+    r"get\s+(?:it|this|that)\s+sorted|get\s+to\s+the\s+bottom|find\s+out|have\s+a\s+look)"
+)
+PROMISE = re.compile(
+    rf"\b{_WE}{_WILL}\s+(?:\w+\s+){{0,2}}?{_ACT}\b"
+    r"|\b(?:we|I)(?:['’]re|\s+are|['’]m|\s+am)\s+(?:currently\s+|still\s+|actively\s+)?(?:looking\s+into|working\s+on|investigating)\b"
+    r"|\byou(?:['’]ll|\s+will)\s+hear\s+(?:back\s+)?from\s+(?:us|me|the\s+team)\b"
+    r"|\b(?:will|we['’]ll)\s+be\s+in\s+touch\b",
+    re.IGNORECASE,
+)
+_DAYS = r"(?:mon|tues|wednes|thurs|fri|satur|sun)day"
+_MONTHS = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
+TIME = re.compile(
+    r"\b(?:today|tonight|tomorrow|this\s+(?:morning|afternoon|evening|week)|end\s+of\s+(?:the\s+)?(?:day|week|today)|"
+    r"EOD|COB|close\s+of\s+business|next\s+(?:week|business\s+day|working\s+day|" + _DAYS + r")|"
+    r"(?:within|in|under)\s+(?:the\s+next\s+)?(?:an?|one|two|three|four|five|six|\d+(?:[-–]\d+)?)\s*(?:-\s*)?"
+    r"(?:min(?:ute)?s?|hours?|hrs?|h|days?|business\s+days?|working\s+days?|weeks?)|"
+    r"\d+(?:[-–]\d+)?\s*(?:hours?|hrs|business\s+days?|working\s+days?)|"
+    r"(?:by|at|before|around|until)\s+(?:\d{1,2}(?::\d{2})?\s*(?:am|pm|a\.m\.|p\.m\.)?|noon|midday|midnight)|"
+    r"\d{1,2}(?::\d{2})\s*(?:am|pm)?|\d{1,2}\s*(?:am|pm)|"
+    r"(?:by|on|before|this|until)\s+" + _DAYS + "|" + _DAYS + "|"
+    r"\d{1,2}(?:st|nd|rd|th)?\s+" + _MONTHS + "|" + _MONTHS + r"\s+\d{1,2}(?:st|nd|rd|th)?|"
+    r"\d{1,2}/\d{1,2}(?:/\d{2,4})?)\b",
+    re.IGNORECASE,
+)
+_CONDITION = re.compile(
+    r"\b(?:if|once|when|after|as\s+soon\s+as\s+you|so\s+(?:that\s+)?|and|then)\b[^.!?]*$", re.IGNORECASE
+)
+
+
+def check(text: Text, ctx: Context) -> list[Finding]:
+    clean = text.clean
+    if TIME.search(clean):
+        return []
+    out = []
+    for m in PROMISE.finditer(clean):
+        start, _ = text.sentence_at(m.start())
+        before = clean[start:m.start()]
+        if _CONDITION.search(before):
+            continue
+        out.append(
+            finding(
+                text, "vague_promise", WARN, m.start(), m.end(),
+                "A promise with no time: the customer cannot tell when to expect news, and the team has "
+                "nothing to keep.",
+                "Say when they will hear back: \"I'll update you by 5 pm tomorrow.\"",
+            )
+        )
+    return out
