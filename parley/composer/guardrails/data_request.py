@@ -76,6 +76,13 @@ def check(text: Text, ctx: Context) -> list[Finding]:
         out.append(finding(
             text, "public_data_request", BLOCK, s, start + detail.end(),
             "This asks the customer to post private details in public, where anyone can read them.",
-            "Ask for it in private: \"Please send us a DM with your order number and we'll take a look.\"",
+            f"Ask for it in private: \"Please send us a DM with {_asked(detail.group())} and we'll take a look.\"",
         ))
     return out
+
+
+def _asked(detail: str) -> str:
+    words = detail.split()
+    if words and words[0].lower() in ("the", "ur", "which", "what"):
+        words[0] = "your"
+    return " ".join(words)

@@ -94,13 +94,13 @@ def check(text: Text, ctx: Context) -> list[Finding]:
         label = key.replace("_", " ").rstrip("s")
         add(start, end, f"This is the customer's own {label}, known from their private messages or profile; "
             "never post it in public.")
+    for name, pattern in ctx.private_patterns:
+        for m in pattern.finditer(clean):
+            if m.end() > m.start():
+                add(m.start(), m.end(), f"This matches the brand's private pattern \"{name}\"; keep it out of public replies.")
     for found in patterns.find(clean, ctx.region):
         if _allowed(clean[found.start:found.end], ctx):
             continue
         add(found.start, found.end, f"This looks like {KIND_WORDS.get(found.kind, 'private data')}; "
             "private data never goes in a public reply.")
-    for name, pattern in ctx.private_patterns:
-        for m in pattern.finditer(clean):
-            if m.end() > m.start():
-                add(m.start(), m.end(), f"This matches the brand's private pattern \"{name}\"; keep it out of public replies.")
     return sorted(out, key=lambda f: f.start)
