@@ -31,6 +31,8 @@ APOLOGY = re.compile(
     r"hear that|feel bad)\b",
     re.IGNORECASE,
 )
+# "not our fault", "wasn't our mistake": a denial, not an admission (tone judges it).
+_NOT_BEFORE = re.compile(r"(?:\bnot|n['’]t|\bno)\s+$", re.IGNORECASE)
 # Intents whose reply should carry an apology under "always_apologise".
 COMPLAINT_INTENTS = ("complaint",)
 
@@ -47,6 +49,7 @@ def check_liability(text: Text, ctx: Context) -> list[Finding]:
             "issue first.",
         )
         for m in LIABILITY.finditer(text.clean)
+        if not _NOT_BEFORE.search(text.clean, max(0, m.start() - 12), m.start())
     ]
 
 

@@ -17,6 +17,7 @@ DETAIL = re.compile(
     _YOUR + r"(?:full\s+|registered\s+|account\s+|contact\s+|home\s+|postal\s+|shipping\s+|delivery\s+|billing\s+|"
     r"mobile\s+|phone\s+|cell\s+|e-?mail\s+|order\s+|booking\s+|tracking\s+|card\s+|bank\s+)?"
     r"(?:e-?mail(?:\s+address)?|phone(?:\s+number)?|mobile(?:\s+number)?|cell(?:\s+number)?|number|"
+    r"(?:full\s+)?name\s+and\s+(?:home\s+|postal\s+)?address|"
     r"(?:home\s+|postal\s+|shipping\s+|delivery\s+|billing\s+|street\s+)?address|post\s*code|zip(?:\s+code)?|"
     r"order\s+(?:number|no\.?|#|id|details)|account\s+(?:number|no\.?|#|id|details|info(?:rmation)?|email)|"
     r"card(?:\s+number|\s+details)?|credit\s+card(?:\s+number)?|last\s+(?:4|four)\s+digits|"

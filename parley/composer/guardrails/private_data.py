@@ -72,6 +72,41 @@ def _known(text: Text, ctx: Context) -> list[tuple[int, int, str]]:
     return hits
 
 
+# Beyond triage's patterns: a reference named by two words ("booking reference is XK4T92"), and
+# a number right after a word that says it is a phone number (any country's format).
+REFERENCE = re.compile(
+    r"\b(?:booking|order|reservation|confirmation|tracking|ticket|case|claim|shipment|parcel)\s+"
+    r"(?:reference|ref|number|no\.?|code|id)\b\s*(?:is|was|:|#)?\s*#?\s*(?P<value>[A-Za-z0-9][A-Za-z0-9-]{4,24})\b",
+    re.IGNORECASE,
+)
+PHONE_CONTEXT = re.compile(
+    r"\b(?:call(?:ed)?|ring|rang|phone|mobile|cell|tel|telephone|text|texted|whatsapp|voicemail|landline)\b"
+    r"[^\d\n@]{0,20}?(?P<value>\+?\(?\d[\d ().-]{6,18}\d\)?)",
+    re.IGNORECASE,
+)
+
+
+def _extra(clean: str) -> list[tuple[int, int, str]]:
+    out = []
+    for m in REFERENCE.finditer(clean):
+        if sum(ch.isdigit() for ch in m.group("value")) >= 2:
+            out.append((m.start("value"), m.end("value"), "order_number"))
+    for m in PHONE_CONTEXT.finditer(clean):
+        digits = sum(ch.isdigit() for ch in m.group("value"))
+        if 8 <= digits <= 15:
+            out.append((m.start("value"), m.end("value"), "phone"))
+    return out
+
+
+def _widen(clean: str, start: int, end: int) -> tuple[int, int]:
+    """Take in the "+" or "(" before a number and the ")" after it."""
+    while start > 0 and clean[start - 1] in "+(":
+        start -= 1
+    if end < len(clean) and clean[end] == ")" and "(" in clean[start:end]:
+        end += 1
+    return start, end
+
+
 def _allowed(value: str, ctx: Context) -> bool:
     sk = _skeleton(value)
     return any(sk and (sk == _skeleton(c) or _skeleton(c).endswith(sk) and len(sk) >= 7) for c in ctx.public_contacts)
@@ -91,6 +126,7 @@ def check(text: Text, ctx: Context) -> list[Finding]:
         out.append(finding(text, "private_data", BLOCK, start, end, message, _SUGGEST))
 
     for start, end, key in sorted(_known(text, ctx)):
+        start, end = _widen(clean, start, end)
         label = key.replace("_", " ").rstrip("s")
         add(start, end, f"This is the customer's own {label}, known from their private messages or profile; "
             "never post it in public.")
@@ -103,4 +139,8 @@ def check(text: Text, ctx: Context) -> list[Finding]:
             continue
         add(found.start, found.end, f"This looks like {KIND_WORDS.get(found.kind, 'private data')}; "
             "private data never goes in a public reply.")
+    if any(ch.isdigit() for ch in clean):
+        for start, end, kind in _extra(clean):
+            if not _allowed(clean[start:end], ctx):
+                add(start, end, f"This looks like {KIND_WORDS[kind]}; private data never goes in a public reply.")
     return sorted(out, key=lambda f: f.start)

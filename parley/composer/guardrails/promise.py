@@ -33,7 +33,7 @@ _MONTHS = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
 TIME = re.compile(
     r"\b(?:today|tonight|tomorrow|this\s+(?:morning|afternoon|evening|week)|end\s+of\s+(?:the\s+)?(?:day|week|today)|"
     r"EOD|COB|close\s+of\s+business|next\s+(?:week|business\s+day|working\s+day|" + _DAYS + r")|"
-    r"(?:within|in|under)\s+(?:the\s+next\s+)?(?:an?|one|two|three|four|five|six|\d+(?:[-–]\d+)?)\s*(?:-\s*)?"
+    r"(?:within|in|under|over)\s+(?:the\s+next\s+|the\s+)?(?:an?\s+|one\s+|two\s+|three\s+|four\s+|five\s+|six\s+|\d+(?:[-–]\d+)?\s*)?(?:-\s*)?"
     r"(?:min(?:ute)?s?|hours?|hrs?|h|days?|business\s+days?|working\s+days?|weeks?)|"
     r"\d+(?:[-–]\d+)?\s*(?:hours?|hrs|business\s+days?|working\s+days?)|"
     r"(?:by|at|before|around|until)\s+(?:\d{1,2}(?::\d{2})?\s*(?:am|pm|a\.m\.|p\.m\.)?|noon|midday|midnight)|"

@@ -102,9 +102,13 @@ _ACRONYMS = {
 _BANG = re.compile(r"[!?]{3,}")
 
 
+_ADDRESSES = re.compile(r"\S+@\S+|https?://\S+|www\.\S+")
+
+
 def _shouting(text: Text) -> list[Finding]:
     out = []
-    clean = text.clean
+    # E-mail addresses and links are not words: an address in capitals is not shouting.
+    clean = _ADDRESSES.sub(lambda m: " " * len(m.group()), text.clean)
     words = [m for m in _WORD.finditer(clean)]
     caps = [m for m in words if m.group().isupper() and len(m.group()) >= 2 and m.group().upper() not in _ACRONYMS]
     letters = sum(len(m.group()) for m in words)

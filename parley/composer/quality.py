@@ -1,0 +1,124 @@
+"""Measuring the guardrails on labelled drafts: precision and recall per check.
+
+A check "fires" on a draft when it returns a finding at level warn or block (info findings are
+advice and are not counted). Labels say which checks must fire (`expect`); for private data,
+`private` lists each value and whether it was the customer's own (`known`) or recognisable by
+its pattern (`pattern`); a value is found when a private_data finding covers it.
+
+    python -m parley.composer.quality tests/composer/labelled/drafts.jsonl
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from dataclasses import dataclass, field
+
+from .guardrails import CHECKS, check
+
+COUNTED = ("warn", "block")
+
+
+@dataclass
+class Score:
+    tp: int = 0
+    fp: int = 0
+    fn: int = 0
+    tn: int = 0
+    misses: list = field(default_factory=list)
+    false_alarms: list = field(default_factory=list)
+
+    @property
+    def precision(self) -> float | None:
+        return self.tp / (self.tp + self.fp) if self.tp + self.fp else None
+
+    @property
+    def recall(self) -> float | None:
+        return self.tp / (self.tp + self.fn) if self.tp + self.fn else None
+
+
+@dataclass
+class Report:
+    drafts: int = 0
+    per_check: dict[str, Score] = field(default_factory=lambda: {name: Score() for name in CHECKS})
+    private_items: dict[str, list[int]] = field(default_factory=lambda: {"known": [0, 0], "pattern": [0, 0]})
+    private_missed: list = field(default_factory=list)
+
+
+def fired(record: dict) -> tuple[set[str], list]:
+    findings = check(record["text"], record)
+    return {f.check for f in findings if f.level in COUNTED}, findings
+
+
+def evaluate(records: list[dict]) -> Report:
+    report = Report()
+    for record in records:
+        report.drafts += 1
+        got, findings = fired(record)
+        expected = set(record.get("expect", ()))
+        for name, score in report.per_check.items():
+            if name in expected and name in got:
+                score.tp += 1
+            elif name in expected:
+                score.fn += 1
+                score.misses.append(record.get("id"))
+            elif name in got:
+                score.fp += 1
+                score.false_alarms.append(record.get("id"))
+            else:
+                score.tn += 1
+        text = record["text"]
+        private_spans = [(f.start, f.end) for f in findings if f.check == "private_data"]
+        for item in record.get("private", ()):
+            start = text.find(item["text"])
+            end = start + len(item["text"])
+            covered = start >= 0 and any(s <= start and end <= e for s, e in private_spans)
+            counts = report.private_items[item["source"] if item["source"] == "known" else "pattern"]
+            counts[1] += 1
+            if covered:
+                counts[0] += 1
+            else:
+                report.private_missed.append((record.get("id"), item["text"]))
+    return report
+
+
+def table(report: Report) -> str:
+    def pct(value):
+        return "–" if value is None else f"{value:.2f}"
+
+    lines = ["| check | positives | precision | recall | false alarms on negatives |", "|---|---|---|---|---|"]
+    for name, s in report.per_check.items():
+        negatives = s.fp + s.tn
+        lines.append(
+            f"| `{name}` | {s.tp + s.fn} | {pct(s.precision)} | {pct(s.recall)} | "
+            f"{s.fp}/{negatives} ({(s.fp / negatives if negatives else 0):.1%}) |"
+        )
+    known, pattern = report.private_items["known"], report.private_items["pattern"]
+    lines.append("")
+    lines.append(f"Private values found in public drafts: customer's own {known[0]}/{known[1]} "
+                 f"(recall {known[0] / max(known[1], 1):.2f}); by pattern {pattern[0]}/{pattern[1]} "
+                 f"(recall {pattern[0] / max(pattern[1], 1):.2f}).")
+    return "\n".join(lines)
+
+
+def load(path: str) -> list[dict]:
+    with open(path, encoding="utf-8") as f:
+        return [json.loads(line) for line in f if line.strip()]
+
+
+def main(argv: list[str]) -> None:
+    report = evaluate(load(argv[0]))
+    print(f"{report.drafts} drafts")
+    print(table(report))
+    for name, s in report.per_check.items():
+        if s.misses or s.false_alarms:
+            print(f"{name}: missed {s.misses[:20]} false alarms {s.false_alarms[:20]}")
+    if report.private_missed:
+        print("private values missed:", report.private_missed)
+
+
+if __name__ == "__main__":
+    import os
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "parley.settings")
+    main(sys.argv[1:])
