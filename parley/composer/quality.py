@@ -122,3 +122,81 @@ if __name__ == "__main__":
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "parley.settings")
     main(sys.argv[1:])
+
+
+# --- real replies: brands' answers in ../shared/data ------------------------------------------
+
+# Each brand's own published domain, as its admin would list it in `public_contacts`.
+BRAND_DOMAINS = {
+    "AmazonHelp": "amazon.com", "AppleSupport": "apple.com", "SpotifyCares": "spotify.com",
+    "AdobeCare": "adobe.com", "AskPlayStation": "playstation.com", "Ask_Spectrum": "spectrum.net",
+    "Ask_WellsFargo": "wellsfargo.com", "AskeBay": "ebay.com", "ChaseSupport": "chase.com", "Delta": "delta.com",
+    "DropboxSupport": "dropbox.com", "GoDaddyHelp": "godaddy.com", "Google": "google.com",
+    "MicrosoftHelps": "microsoft.com", "MojangSupport": "mojang.com", "RockstarSupport": "rockstargames.com",
+    "SouthwestAir": "southwest.com", "TMobileHelp": "t-mobile.com", "TeamYouTube": "youtube.com",
+    "Uber_Support": "uber.com", "XboxSupport": "xbox.com", "YahooCare": "yahoo.com", "hulu_support": "hulu.com",
+    "zoom_us": "zoom.us",
+}
+
+
+def real_replies(data_dir) -> list[dict]:
+    """The brands' replies in twcs-labelled (outbound) and the agent turns of the IBM dev split,
+    as `parley check` records (public replies on X). Text is HTML-unescaped (the sets store
+    "&amp;"); only the dev split of the IBM set is read, never its test split."""
+    import csv
+    import html
+    from pathlib import Path
+
+    data_dir = Path(data_dir)
+    out = []
+
+    def record(source, ident, company, text):
+        domain = BRAND_DOMAINS.get(company)
+        out.append({"source": source, "id": str(ident), "company": company, "text": html.unescape(text),
+                    "channel": "x", "visibility": "public",
+                    "brand": {"public_contacts": [f"@{domain}"] if domain else []}})
+
+    for path in sorted((data_dir / "twcs-labelled").glob("*-outbound.csv")):
+        with open(path, encoding="utf-8", newline="") as f:
+            for row in csv.DictReader(f):
+                record("twcs", row["tweet_id"], row["company"], row["text"])
+    with open(data_dir / "ibm-twitter-customer-care" / "dev.json", encoding="utf-8") as f:
+        conversations = json.load(f)
+    for conv in conversations:
+        company = conv["dialogHeader"]["company"]
+        seen = set()
+        for turn in conv["dialogContent"]:
+            if "agent" in turn and turn["tweet_ID"] not in seen:
+                seen.add(turn["tweet_ID"])
+                record("ibm", turn["tweet_ID"], company, turn["message"])
+        url = conv.get("agentURL") or {}
+        if url.get("url_utterance") and url.get("tweet_ID") not in seen:
+            record("ibm", url["tweet_ID"], company, url["url_utterance"])
+    return out
+
+
+def real_findings(records: list[dict]) -> list[dict]:
+    """Every warn or block finding on the real replies, keyed for labelling."""
+    rows = []
+    for rec in records:
+        for f in check(rec["text"], rec):
+            if f.level in COUNTED:
+                rows.append({"source": rec["source"], "id": rec["id"], "check": f.check,
+                             "fragment": rec["text"][f.start:f.end][:80]})
+    return rows
+
+
+def sample_replies(data_dir) -> list[dict]:
+    """The brands' replies in twcs-sample (held out: read only after the rules were settled)."""
+    import csv
+    import html
+    from pathlib import Path
+
+    out = []
+    with open(Path(data_dir) / "twcs-sample" / "sample.csv", encoding="utf-8", newline="") as f:
+        for row in csv.DictReader(f):
+            if row["inbound"] == "False":
+                out.append({"source": "twcs-sample", "id": row["tweet_id"], "company": row["author_id"],
+                            "text": html.unescape(row["text"]), "channel": "x", "visibility": "public",
+                            "brand": {}})
+    return out

@@ -12,19 +12,24 @@ import re
 
 from .base import BLOCK, Context, Finding, Text, finding
 
-_YOUR = r"(?:your|ur|the|the\s+customer['’]s|the\s+account['’]s|your\s+account['’]s)\s+"
-DETAIL = re.compile(
-    _YOUR + r"(?:full\s+|registered\s+|account\s+|contact\s+|home\s+|postal\s+|shipping\s+|delivery\s+|billing\s+|"
-    r"mobile\s+|phone\s+|cell\s+|e-?mail\s+|order\s+|booking\s+|tracking\s+|card\s+|bank\s+)?"
-    r"(?:e-?mail(?:\s+address)?|phone(?:\s+number)?|mobile(?:\s+number)?|cell(?:\s+number)?|number|"
+# Details that are private however they are introduced ("the delivery address", "your order number").
+_QUALIFIED = (
+    r"(?:e-?mail\s+address|(?:phone|mobile|cell|contact)\s+(?:number|no\.?)|"
     r"(?:full\s+)?name\s+and\s+(?:home\s+|postal\s+)?address|"
-    r"(?:home\s+|postal\s+|shipping\s+|delivery\s+|billing\s+|street\s+)?address|post\s*code|zip(?:\s+code)?|"
-    r"order\s+(?:number|no\.?|#|id|details)|account\s+(?:number|no\.?|#|id|details|info(?:rmation)?|email)|"
-    r"card(?:\s+number|\s+details)?|credit\s+card(?:\s+number)?|last\s+(?:4|four)\s+digits|"
+    r"(?:home|postal|shipping|delivery|billing|street|e-?mail)\s+address|post\s*code|zip(?:\s+code)?|"
+    r"order\s+(?:number|no\.?|#|id|details)|account\s+(?:number|no\.?|#|id|details|info(?:rmation)?|e-?mail)|"
+    r"(?:credit\s+|debit\s+|bank\s+)?card\s+(?:number|details)|last\s+(?:4|four)\s+digits|"
     r"date\s+of\s+birth|DOB|password|PIN|security\s+(?:code|question|answer)|CVV|"
     r"booking\s+(?:reference|ref|number)|reference\s+number|tracking\s+number|ticket\s+number|"
-    r"policy\s+number|membership\s+number|customer\s+number|username|user\s*name|login|details|info(?:rmation)?|"
-    r"personal\s+(?:details|info(?:rmation)?)|contact\s+(?:details|info(?:rmation)?))\b",
+    r"policy\s+number|membership\s+number|customer\s+number|username|user\s*name|login\s+details|"
+    r"(?:personal|contact|payment|bank|login)\s+(?:details|info(?:rmation)?))"
+)
+# Details that are private only as the customer's own ("your email", "your address"): "the email"
+# is often a message, "the address" a shop's.
+_OWN = r"(?:e-?mail|address|card|name\s+and\s+address|details\s+of\s+your\s+(?:card|account))"
+DETAIL = re.compile(
+    rf"\b(?:(?:your|ur|your\s+account['’]s)\s+(?:full\s+|registered\s+)?(?:{_QUALIFIED}|{_OWN})"
+    rf"|(?:the|the\s+customer['’]s|the\s+account['’]s|an?)\s+(?:full\s+|registered\s+)?{_QUALIFIED})\b",
     re.IGNORECASE,
 )
 DETAIL_QUESTION = re.compile(
@@ -62,11 +67,6 @@ def check(text: Text, ctx: Context) -> list[Finding]:
         detail = DETAIL.search(sentence) or DETAIL_QUESTION.search(sentence)
         if detail is None:
             continue
-        if detail.group().lower().split()[-1] in ("details", "info", "information", "order", "number") and not re.search(
-            r"\b(?:order|account|card|phone|contact|personal|booking|tracking|e-?mail|mobile|membership|policy|reference)\b",
-            detail.group(), re.IGNORECASE,
-        ):
-            continue  # "your details" / "your number" alone is too vague to call private
         ask = ASK.search(sentence, 0, detail.start())
         question = sentence.rstrip().endswith("?") or ask is not None
         if not question:

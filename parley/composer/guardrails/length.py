@@ -47,6 +47,7 @@ URL = re.compile(
     rf"|\b(?<![@\w.-])(?:[a-z0-9](?:[a-z0-9-]{{0,61}}[a-z0-9])?\.)+(?:{_TLDS})\b(?:/[^\s<>\"]*)?",
     re.IGNORECASE,
 )
+LEADING_MENTIONS = re.compile(r"(?:@\w{1,15}\s+)+")
 _TRAILING = ".,;:!?)]}'\"…"
 
 
@@ -118,8 +119,13 @@ def check(text: Text, ctx: Context) -> list[Finding]:
         if len(draft) <= X_LIMIT // 2:  # cannot exceed 280 even if every unit weighs 2
             return []
         normal = unicodedata.normalize("NFC", draft.replace("\r\n", "\n"))
+        # X does not count the @mentions that open a reply (they are reply metadata).
+        lead = LEADING_MENTIONS.match(normal)
+        skip = lead.end() if lead else 0
         total, cut = 0, None
         for s, e, w in x_weights(normal):
+            if s < skip:
+                continue
             total += w
             if cut is None and total > X_LIMIT:
                 cut = s

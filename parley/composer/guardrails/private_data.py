@@ -79,6 +79,11 @@ REFERENCE = re.compile(
     r"(?:reference|ref|number|no\.?|code|id)\b\s*(?:is|was|:|#)?\s*#?\s*(?P<value>[A-Za-z0-9][A-Za-z0-9-]{4,24})\b",
     re.IGNORECASE,
 )
+SPACED_REFERENCE = re.compile(
+    r"\b(?:order|tracking|shipment|parcel|waybill|consignment|AWB|booking|reference|account|case|ticket)\b"
+    r"(?:\s+(?:number|no\.?|#|ref|reference|code|id|AWB))*\s*[:#]?\s*(?P<value>\d{3,6}(?:[ -]\d{3,6}){1,4})",
+    re.IGNORECASE,
+)
 PHONE_CONTEXT = re.compile(
     r"\b(?:call(?:ed)?|ring|rang|phone|mobile|cell|tel|telephone|text|texted|whatsapp|voicemail|landline)\b"
     r"[^\d\n@]{0,20}?(?P<value>\+?\(?\d[\d ().-]{6,18}\d\)?)",
@@ -90,6 +95,9 @@ def _extra(clean: str) -> list[tuple[int, int, str]]:
     out = []
     for m in REFERENCE.finditer(clean):
         if sum(ch.isdigit() for ch in m.group("value")) >= 2:
+            out.append((m.start("value"), m.end("value"), "order_number"))
+    for m in SPACED_REFERENCE.finditer(clean):
+        if sum(ch.isdigit() for ch in m.group("value")) >= 8:
             out.append((m.start("value"), m.end("value"), "order_number"))
     for m in PHONE_CONTEXT.finditer(clean):
         digits = sum(ch.isdigit() for ch in m.group("value"))
@@ -107,9 +115,22 @@ def _widen(clean: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
+_LINK = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
+# North American toll-free numbers are businesses' published lines, never a customer's own.
+_TOLL_FREE = re.compile(r"^\+?1?[ .-]?\(?8(?:00|33|44|55|66|77|88)\)?[ .-]?\d{3}[ .-]?\d{4}$")
+
+
 def _allowed(value: str, ctx: Context) -> bool:
+    if _TOLL_FREE.match(value.strip()):
+        return True
     sk = _skeleton(value)
-    return any(sk and (sk == _skeleton(c) or _skeleton(c).endswith(sk) and len(sk) >= 7) for c in ctx.public_contacts)
+    for contact in ctx.public_contacts:
+        if contact.startswith("@"):  # a whole domain: "@acme.example"
+            if value.lower().endswith(contact.lower()):
+                return True
+        elif sk and (sk == _skeleton(contact) or (_skeleton(contact).endswith(sk) and len(sk) >= 7)):
+            return True
+    return False
 
 
 def check(text: Text, ctx: Context) -> list[Finding]:
@@ -134,13 +155,16 @@ def check(text: Text, ctx: Context) -> list[Finding]:
         for m in pattern.finditer(clean):
             if m.end() > m.start():
                 add(m.start(), m.end(), f"This matches the brand's private pattern \"{name}\"; keep it out of public replies.")
-    for found in patterns.find(clean, ctx.region):
+    # Patterns read the text with links blanked out: numbers in a link's path (article ids, archive
+    # dates) are not private data. The customer's own values are still found inside links (above).
+    scan = _LINK.sub(lambda m: " " * len(m.group()), clean) if "/" in clean or "www" in clean else clean
+    for found in patterns.find(scan, ctx.region):
         if _allowed(clean[found.start:found.end], ctx):
             continue
         add(found.start, found.end, f"This looks like {KIND_WORDS.get(found.kind, 'private data')}; "
             "private data never goes in a public reply.")
     if any(ch.isdigit() for ch in clean):
-        for start, end, kind in _extra(clean):
+        for start, end, kind in _extra(scan):
             if not _allowed(clean[start:end], ctx):
                 add(start, end, f"This looks like {KIND_WORDS[kind]}; private data never goes in a public reply.")
     return sorted(out, key=lambda f: f.start)

@@ -4,7 +4,8 @@ A promise is a commitment the team must keep; without a time the customer cannot
 expect news. A time anywhere in the draft ("by 5 pm", "within 24 hours", "tomorrow", "on
 Monday") satisfies the check; "soon", "shortly" and "as soon as possible" do not. A promise that
 waits on the customer ("DM us and we'll look into it", "if you send ..., we'll ...") is not
-flagged: the team cannot name a time before the customer answers.
+flagged, nor one beside a request to the customer ("Can you DM us your email? We'll check."): the
+team cannot name a time before the customer answers.
 """
 
 from __future__ import annotations
@@ -13,7 +14,10 @@ import re
 
 from .base import WARN, Context, Finding, Text, finding
 
-_WE = r"(?:we|I|our\s+team|the\s+team|someone(?:\s+from\s+(?:our|the)\s+\w+(?:\s+team)?)?|a\s+member\s+of\s+(?:our|the)\s+team)"
+_WE = (
+    r"(?:we|I|our\s+(?:\w+\s+)?(?:team|engineers?|specialists?|technicians?|agents?|staff|colleagues?|experts?|"
+    r"department|people|crew)|the\s+team|someone(?:\s+from\s+(?:our|the)\s+\w+(?:\s+team)?)?|a\s+member\s+of\s+(?:our|the)\s+team)"
+)
 _WILL = r"(?:['’]ll|\s+will|\s+are\s+going\s+to|['’]re\s+going\s+to|\s+am\s+going\s+to|['’]m\s+going\s+to|\s+shall)"
 _ACT = (
     r"(?:look\s+into|look\s+at|check(?:\s+on|\s+in)?|investigate|get\s+back|come\s+back|follow\s+up|update|"
@@ -25,7 +29,9 @@ PROMISE = re.compile(
     rf"\b{_WE}{_WILL}\s+(?:\w+\s+){{0,2}}?{_ACT}\b"
     r"|\b(?:we|I)(?:['’]re|\s+are|['’]m|\s+am)\s+(?:currently\s+|still\s+|actively\s+)?(?:looking\s+into|working\s+on|investigating)\b"
     r"|\byou(?:['’]ll|\s+will)\s+hear\s+(?:back\s+)?from\s+(?:us|me|the\s+team)\b"
-    r"|\b(?:will|we['’]ll)\s+be\s+in\s+touch\b",
+    r"|\b(?:will|we['’]ll)\s+be\s+in\s+touch\b"
+    rf"|\b(?:and|&)\s+will\s+(?:\w+\s+){{0,2}}?{_ACT}\b"
+    r"|\b(?:we|I)(?:['’]re|\s+are|['’]m|\s+am)\s+on\s+it\b",
     re.IGNORECASE,
 )
 _DAYS = r"(?:mon|tues|wednes|thurs|fri|satur|sun)day"
@@ -48,15 +54,32 @@ _CONDITION = re.compile(
 )
 
 
+_REQUEST = re.compile(
+    r"\?\s*$|\b(?:DM|direct\s+message|send\s+(?:us|over|me)|share|let\s+(?:us|me)\s+know|reply|tell\s+us|"
+    r"mind\s+sharing|could\s+you|can\s+you|would\s+you|please\s+(?:send|share|provide|confirm))\b",
+    re.IGNORECASE,
+)
+
+
+def _asks_beside(clean: str, sentences: list[tuple[int, int]], start: int) -> bool:
+    """A promise next to a request to the customer ("Can you DM us? We'll check") waits on their answer."""
+    for i, (s, e) in enumerate(sentences):
+        if s == start:
+            neighbours = sentences[max(0, i - 1):i] + sentences[i + 1:i + 2]
+            return any(_REQUEST.search(clean[a:b]) for a, b in neighbours)
+    return False
+
+
 def check(text: Text, ctx: Context) -> list[Finding]:
     clean = text.clean
     if TIME.search(clean):
         return []
     out = []
+    sentences = text.sentences()
     for m in PROMISE.finditer(clean):
         start, _ = text.sentence_at(m.start())
         before = clean[start:m.start()]
-        if _CONDITION.search(before):
+        if _CONDITION.search(before) or _asks_beside(clean, sentences, start):
             continue
         out.append(
             finding(

@@ -29,16 +29,21 @@ RULES = (
                "that's not our fault", "that is not our fault", "not our fault", "not our problem", "not our responsibility",
                "we did nothing wrong", "we are not to blame", "that's not true", "that is not true", "that's simply not true",
                "you're wrong", "you are wrong", "you are mistaken", "you're mistaken", "in our defense", "in our defence",
-               "if you had read"),
+               "if you had read",
+               raw=(r"as\s+(?:I|we)(?:['’]ve|\s+have|['’]d|\s+had)?\s+(?:already\s+)?(?:told|said|mentioned|explained|stated|"
+                    r"advised|informed)(?:\s+(?:to\s+)?you)?(?:\s+(?:before|previously|already|earlier|twice))?",)),
         "Defensive: it argues with the customer instead of helping.",
         "Drop it and say what you will do: \"Let me check this for you.\"",
     ),
     Rule(
         "blaming", WARN,
-        any_of("you should have", "you shouldn't have", "you should've", "you failed to", "you forgot to", "you didn't read",
-               "you did not read", "your fault", "your own fault", "you must have", "you need to read", "user error",
+        any_of("you shouldn't have", "you failed to", "you forgot to", "you didn't read",
+               "you did not read", "your fault", "your own fault", "you need to read", "user error",
                "you clearly", "you obviously", "you were supposed to", "you neglected to", "it's on you", "you chose to",
-               "if you had followed", "if you'd followed", "you didn't follow", "you did not follow", "you ignored"),
+               "if you had followed", "if you'd followed", "you didn't follow", "you did not follow", "you ignored",
+               # "You should have received an email" is an expectation, not blame.
+               raw=(r"you\s+(?:should|must)(?:\s+have|['’]ve)(?!\s+(?:received|got|gotten|an?|the|your|some|access|"
+                    r"admin|permission|been\s+(?:sent|emailed|notified|given|charged)|seen|heard|noticed))",)),
         "Blaming: it puts the fault on the customer.",
         "Describe the fix, not the mistake: \"Here's how to get this sorted: ...\"",
     ),
@@ -98,6 +103,7 @@ _ACRONYMS = {
     "DM", "DMS", "FAQ", "URL", "ID", "IOS", "OS", "PC", "TV", "USB", "UK", "US", "USA", "EU", "PIN", "SMS", "GPS", "ETA",
     "PM", "AM", "UTC", "GMT", "EST", "PST", "BST", "CET", "OK", "ASAP", "FYI", "WIFI", "APP", "API", "SIM", "VPN",
     "PDF", "HD", "4K", "LTE", "NFC", "ATM", "VAT", "RMA", "PS", "PS4", "PS5", "NBA", "NFL", "HBO", "BBC", "CEO",
+    "CPU", "GPU", "RAM", "SSD", "HDD", "HDMI", "DNS", "IP", "ISP", "MAC", "VPN", "UHD", "DVR", "FAQS", "IOS", "SD",
 }
 _BANG = re.compile(r"[!?]{3,}")
 
@@ -113,7 +119,8 @@ def _shouting(text: Text) -> list[Finding]:
     caps = [m for m in words if m.group().isupper() and len(m.group()) >= 2 and m.group().upper() not in _ACRONYMS]
     letters = sum(len(m.group()) for m in words)
     caps_letters = sum(len(m.group()) for m in caps)
-    if len(caps) >= 3 and (caps_letters >= 0.5 * letters or _run_of_caps(words)):
+    long_caps = sum(1 for m in caps if len(m.group()) >= 4)
+    if len(caps) >= 3 and long_caps >= 2 and (caps_letters >= 0.5 * letters or _run_of_caps(words)):
         out.append(finding(
             text, "tone", WARN, caps[0].start(), caps[-1].end(),
             "Shouting: words in capitals read as raising your voice.",
