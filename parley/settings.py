@@ -258,6 +258,16 @@ PARLEY_TRIAGE_MAX_ATTEMPTS = env_int("PARLEY_TRIAGE_MAX_ATTEMPTS", 5, 1)
 
 
 # --- composer: templates, suggestions, guardrails --------------------------------
+# Guardrails (docs/guardrails.md): the default apology policy (brands override it), and when a
+# reply counts as a blanket statement (as many near-identical public replies to other customers
+# within the window). Phone numbers use PARLEY_TRIAGE_PHONE_REGION unless the brand sets phone_region.
+PARLEY_COMPOSER_APOLOGY_POLICY = env_str("PARLEY_COMPOSER_APOLOGY_POLICY", "sympathy_only")
+if PARLEY_COMPOSER_APOLOGY_POLICY not in ("sympathy_only", "always_apologise"):
+    raise ImproperlyConfigured(
+        f"PARLEY_COMPOSER_APOLOGY_POLICY={PARLEY_COMPOSER_APOLOGY_POLICY!r} must be sympathy_only or always_apologise"
+    )
+PARLEY_COMPOSER_BLANKET_MIN_REPEATS = env_int("PARLEY_COMPOSER_BLANKET_MIN_REPEATS", 3, 1)
+PARLEY_COMPOSER_BLANKET_WINDOW_HOURS = env_int("PARLEY_COMPOSER_BLANKET_WINDOW_HOURS", 24, 1)
 
 
 
