@@ -268,6 +268,10 @@ if PARLEY_COMPOSER_APOLOGY_POLICY not in ("sympathy_only", "always_apologise"):
     )
 PARLEY_COMPOSER_BLANKET_MIN_REPEATS = env_int("PARLEY_COMPOSER_BLANKET_MIN_REPEATS", 3, 1)
 PARLEY_COMPOSER_BLANKET_WINDOW_HOURS = env_int("PARLEY_COMPOSER_BLANKET_WINDOW_HOURS", 24, 1)
+# Suggestions (docs/composer.md): how many past replies the retrieval index holds per brand, and
+# how old (seconds) an index may get before it is rebuilt.
+PARLEY_COMPOSER_SUGGESTION_HISTORY = env_int("PARLEY_COMPOSER_SUGGESTION_HISTORY", 100_000, 100)
+PARLEY_COMPOSER_SUGGESTION_REFRESH_SECONDS = env_int("PARLEY_COMPOSER_SUGGESTION_REFRESH_SECONDS", 600, 0)
 
 
 

@@ -16,6 +16,7 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("healthz", healthz, name="healthz"),
     path("b/<slug:brand>/", include("parley.inbox.urls")),
+    path("b/<slug:brand>/", include("parley.composer.urls")),
     path("api/", include("parley.api.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -1,0 +1,167 @@
+"""JSON endpoints for the composer. Thin: look up through access_*, validate, call actions.
+
+- POST c/<id>/compose/check        {"text", "visibility"} -> {"findings", "blocked"}   (inline checks)
+- POST c/<id>/compose/send         {"text", "visibility", "override_reason"} -> 201 | 409 with findings
+- GET  c/<id>/compose/suggestions  -> {"suggestions": [...]}
+- GET  c/<id>/compose/templates?q= -> {"templates": [...]}  ("/" search, fitting templates first)
+- POST c/<id>/compose/templates/<tid>/use {"eta"} -> {"text"}
+Bodies are JSON or form-encoded. Errors are JSON: {"error": "..."} with 400, 403, 404, 409 or 413.
+"""
+
+from __future__ import annotations
+
+import json
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, JsonResponse
+from django.views.decorators.http import require_GET, require_POST
+
+from parley.inbox.access import READ, WRITE, access_brand, access_conversation, can_manage
+from parley.inbox.actions import MAX_REPLY_CHARS
+
+from . import actions
+from .guardrails import ContextError, blocking
+from .models import Template
+from .scoping import Situation, fits, search
+from .suggestions.history import suggestions_for
+
+MAX_BODY_BYTES = 256 * 1024
+
+
+class BadRequest(ValueError):
+    pass
+
+
+def _payload(request) -> dict:
+    if len(request.body) > MAX_BODY_BYTES:
+        raise BadRequest("The request is too large")
+    if request.content_type == "application/json":
+        try:
+            data = json.loads(request.body or b"{}")
+        except (json.JSONDecodeError, UnicodeDecodeError):
+            raise BadRequest("The body is not valid JSON") from None
+        if not isinstance(data, dict):
+            raise BadRequest("The body must be a JSON object")
+        return data
+    return request.POST.dict()
+
+
+def _text(data: dict) -> str:
+    text = data.get("text", "")
+    if not isinstance(text, str):
+        raise BadRequest("text must be a string")
+    if len(text) > MAX_REPLY_CHARS:
+        raise BadRequest(f"A reply is at most {MAX_REPLY_CHARS:,} characters")
+    return text
+
+
+def _visibility(data: dict) -> str:
+    visibility = data.get("visibility") or ""
+    if visibility not in ("", "public", "private"):
+        raise BadRequest("visibility is public or private")
+    return visibility
+
+
+def _json_errors(view):
+    def wrapped(request, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except BadRequest as exc:
+            return JsonResponse({"error": str(exc)}, status=413 if "too large" in str(exc) else 400)
+        except (actions.ActionError, ContextError) as exc:
+            return JsonResponse({"error": str(exc)}, status=400)
+        except PermissionDenied as exc:
+            return JsonResponse({"error": str(exc) or "Not allowed"}, status=403)
+        except Http404:
+            return JsonResponse({"error": "Not found"}, status=404)
+
+    wrapped.__name__ = view.__name__
+    wrapped.__doc__ = view.__doc__
+    return wrapped
+
+
+@login_required
+@require_POST
+@_json_errors
+def check(request, brand, conversation_id):
+    brand, _ = access_brand(request.user, brand)
+    conv = access_conversation(request.user, brand, conversation_id, READ)
+    data = _payload(request)
+    findings = actions.check_draft(conv, _text(data), request.user, _visibility(data))
+    return JsonResponse({
+        "findings": [f.as_dict() for f in findings],
+        "blocked": bool(blocking(findings)),
+        "can_override": can_manage(request.user, brand),
+    })
+
+
+@login_required
+@require_POST
+@_json_errors
+def send(request, brand, conversation_id):
+    brand, _ = access_brand(request.user, brand)
+    conv = access_conversation(request.user, brand, conversation_id, WRITE)
+    data = _payload(request)
+    template = None
+    if data.get("template_id"):
+        template = Template.objects.filter(brand=brand, pk=_int(data["template_id"])).first()
+    try:
+        sent = actions.send_checked_reply(
+            conv, _text(data), request.user, visibility=_visibility(data),
+            override_reason=str(data.get("override_reason") or ""), template=template,
+            idempotency_key=str(data.get("idempotency_key") or "")[:64] or None,
+        )
+    except actions.GuardrailBlocked as exc:
+        return JsonResponse({"error": str(exc), "findings": [f.as_dict() for f in exc.findings], "blocked": True},
+                            status=409)
+    return JsonResponse({"post_id": sent.post.pk, "visibility": sent.post.visibility, "overridden": sent.overridden,
+                         "findings": [f.as_dict() for f in sent.findings]}, status=201)
+
+
+@login_required
+@require_GET
+@_json_errors
+def suggestions(request, brand, conversation_id):
+    brand, _ = access_brand(request.user, brand)
+    conv = access_conversation(request.user, brand, conversation_id, READ)
+    visibility = _visibility(request.GET)
+    items = suggestions_for(conv, request.user, visibility=visibility, eta=request.GET.get("eta", "")[:100])
+    return JsonResponse({"suggestions": [s.as_dict() for s in items]})
+
+
+@login_required
+@require_GET
+@_json_errors
+def templates(request, brand, conversation_id):
+    brand, _ = access_brand(request.user, brand)
+    conv = access_conversation(request.user, brand, conversation_id, READ)
+    pool = list(Template.objects.filter(brand=brand, is_active=True))
+    situation = Situation(conv.team_id, conv.platform, _visibility(request.GET))
+    found = search(pool, request.GET.get("q", "")[:100])
+    found = [t for t in found if fits(t, situation)] + [t for t in found if not fits(t, situation)]
+    return JsonResponse({"templates": [
+        {"id": t.pk, "shortcut": t.shortcut, "name": t.name, "body": t.body, "usage_count": t.usage_count,
+         "fits": fits(t, situation)} for t in found[:20]
+    ]})
+
+
+@login_required
+@require_POST
+@_json_errors
+def use_template(request, brand, conversation_id, template_id):
+    brand, _ = access_brand(request.user, brand)
+    conv = access_conversation(request.user, brand, conversation_id, WRITE)
+    template = Template.objects.filter(brand=brand, pk=template_id).first()
+    if template is None:
+        raise Http404("No such template")
+    data = _payload(request)
+    text = actions.use_template(template, conv, request.user, eta=str(data.get("eta") or ""))
+    return JsonResponse({"text": text, "template_id": template.pk})
+
+
+def _int(value) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        raise BadRequest("template_id must be a number") from None
