@@ -7,6 +7,7 @@ from . import views
 app_name = "composer"
 
 urlpatterns = [
+    path("c/<dbid:conversation_id>/compose/", views.page, name="page"),
     path("c/<dbid:conversation_id>/compose/check", views.check, name="check"),
     path("c/<dbid:conversation_id>/compose/send", views.send, name="send"),
     path("c/<dbid:conversation_id>/compose/suggestions", views.suggestions, name="suggestions"),

@@ -5,6 +5,7 @@
 - GET  c/<id>/compose/suggestions  -> {"suggestions": [...]}
 - GET  c/<id>/compose/templates?q= -> {"templates": [...]}  ("/" search, fitting templates first)
 - POST c/<id>/compose/templates/<tid>/use {"eta"} -> {"text"}
+- GET  c/<id>/compose/              a page with the composer (HTML)
 Bodies are JSON or form-encoded. Errors are JSON: {"error": "..."} with 400, 403, 404, 409 or 413.
 """
 
@@ -15,9 +16,11 @@ import json
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, JsonResponse
+from django.shortcuts import render
 from django.views.decorators.http import require_GET, require_POST
 
-from parley.inbox.access import READ, WRITE, access_brand, access_conversation, can_manage
+from parley.inbox.access import READ, WRITE, access_brand, access_conversation, brands_for, can_manage
+from parley.inbox.models import Post
 from parley.inbox.actions import MAX_REPLY_CHARS
 
 from . import actions
@@ -82,6 +85,19 @@ def _json_errors(view):
 
 
 @login_required
+@require_GET
+def page(request, brand, conversation_id):
+    """A page with the latest posts and the checked composer (until the conversation page includes it)."""
+    brand, role = access_brand(request.user, brand)
+    conv = access_conversation(request.user, brand, conversation_id, WRITE)
+    recent = list(Post.objects.filter(conversation=conv).order_by("-created_at")[:6])[::-1]
+    visibility = next((p.visibility for p in reversed(recent) if p.direction == Post.Direction.INBOUND), "public")
+    return render(request, "composer/page.html", {
+        "brand": brand, "brands": brands_for(request.user), "c": conv, "recent": recent, "visibility": visibility,
+    })
+
+
+@login_required
 @require_POST
 @_json_errors
 def check(request, brand, conversation_id):
@@ -113,8 +129,8 @@ def send(request, brand, conversation_id):
             idempotency_key=str(data.get("idempotency_key") or "")[:64] or None,
         )
     except actions.GuardrailBlocked as exc:
-        return JsonResponse({"error": str(exc), "findings": [f.as_dict() for f in exc.findings], "blocked": True},
-                            status=409)
+        return JsonResponse({"error": str(exc), "findings": [f.as_dict() for f in exc.findings], "blocked": True,
+                             "can_override": can_manage(request.user, brand)}, status=409)
     return JsonResponse({"post_id": sent.post.pk, "visibility": sent.post.visibility, "overridden": sent.overridden,
                          "findings": [f.as_dict() for f in sent.findings]}, status=201)
 

@@ -113,3 +113,18 @@ def test_suggestions_come_from_similar_past_replies(client, conv, users, history
     from_history = [s for s in items if s["kind"] == "history"]
     assert from_history and "courier trace" in from_history[0]["text"]
     assert from_history[0]["text"].startswith("Hi Dana")
+
+
+def test_the_composer_page_renders_escaped_posts(client, conv, users):
+    from parley.inbox import actions as inbox
+    from tests.conftest import incoming
+
+    inbox.ingest_post(conv.brand, conv.channel, incoming("p3", "<script>alert(1)</script>", author="c9"))
+    client.force_login(users["care_agent"])
+    r = client.get(f"/b/{conv.brand.slug}/c/{conv.pk}/compose/")
+    assert r.status_code == 200
+    html = r.content.decode()
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html and "<script>alert(1)" not in html
+    assert 'data-check-url="/b/acme/c/' in html and "composer/compose.js" in html
+    client.force_login(users["viewer"])
+    assert client.get(f"/b/{conv.brand.slug}/c/{conv.pk}/compose/").status_code == 403
