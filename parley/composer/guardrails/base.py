@@ -15,8 +15,9 @@ LEVELS = (BLOCK, WARN, INFO)
 CHANNELS = ("x", "facebook", "instagram", "youtube", "email")
 VISIBILITIES = ("public", "private")
 APOLOGY_POLICIES = ("sympathy_only", "always_apologise")
-# A draft longer than this is checked on its first MAX_CHECK_CHARS characters (and reported too long).
-MAX_CHECK_CHARS = 20_000
+# A draft longer than this is checked on its first MAX_CHECK_CHARS characters (the length check
+# still reads all of it). Replies are at most 10,000 characters (parley.inbox.actions).
+MAX_CHECK_CHARS = 10_000
 
 
 class ContextError(ValueError):

@@ -10,6 +10,7 @@ MinHash: the window of recent replies is small (hundreds), so exact similarity i
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from rapidfuzz import fuzz, process
 
@@ -25,6 +26,7 @@ _SIGNATURE = re.compile(r"\s*(?:\^|/|-|\*|–|—)\s*[^\W\d_]{1,20}\s*$")
 _SPACE = re.compile(r"\s+")
 
 
+@lru_cache(maxsize=4096)  # the same recent replies come back on every keystroke's check
 def normalise(text: str) -> str:
     text = _LINK.sub(" ", text)
     text = _HANDLE.sub(" ", text)

@@ -16,6 +16,7 @@ import unicodedata
 from .base import BLOCK, WARN, Context, Finding, Text
 
 X_LIMIT = 280
+SCAN_CHARS = 4_000
 X_URL_WEIGHT = 23
 # (public, private) limits in characters; X public uses the weighted count.
 LIMITS = {
@@ -47,6 +48,8 @@ URL = re.compile(
     rf"|\b(?<![@\w.-])(?:[a-z0-9](?:[a-z0-9-]{{0,61}}[a-z0-9])?\.)+(?:{_TLDS})\b(?:/[^\s<>\"]*)?",
     re.IGNORECASE,
 )
+# Anything outside the ranges that weigh 1 (CJK, emoji, most symbols).
+_HEAVY = re.compile("[^\u0000-\u10ff\u2000-\u200d\u2010-\u201f\u2032-\u2037]")
 LEADING_MENTIONS = re.compile(r"(?:@\w{1,15}\s+)+")
 _TRAILING = ".,;:!?)]}'\"…"
 
@@ -123,15 +126,23 @@ def check(text: Text, ctx: Context) -> list[Finding]:
         lead = LEADING_MENTIONS.match(normal)
         skip = lead.end() if lead else 0
         total, cut = 0, None
-        for s, e, w in x_weights(normal):
-            if s < skip:
-                continue
-            total += w
-            if cut is None and total > X_LIMIT:
-                cut = s
+        # The overflow point always lies early; a very long draft is measured on its first part.
+        same = len(normal) == len(draft)  # offsets in `normal` are offsets in the draft
+        whole = len(normal) <= SCAN_CHARS
+        normal = normal if whole else normal[:SCAN_CHARS]
+        if not _HEAVY.search(normal) and not URL.search(normal):
+            # Every unit weighs 1: no need to walk the text.
+            total = len(normal) - skip
+            cut = skip + X_LIMIT if total > X_LIMIT else None
+        else:
+            for s, e, w in x_weights(normal):
+                if s < skip:
+                    continue
+                total += w
+                if cut is None and total > X_LIMIT:
+                    cut = s
         if total <= X_LIMIT:
             return []
-        same = len(normal) == len(draft)
         start = cut if same and cut is not None else 0
         parts = _split_parts(normal, X_LIMIT)
         return [
@@ -140,9 +151,10 @@ def check(text: Text, ctx: Context) -> list[Finding]:
                 BLOCK,
                 start,
                 len(draft),
-                f"{total} of X's {X_LIMIT} weighted characters (links count 23, emoji and CJK count 2): "
+                f"{total if whole else 'Over ' + format(total, ',')} of X's {X_LIMIT} weighted characters "
+                "(links count 23, emoji and CJK count 2): "
                 "X will refuse this post.",
-                f"Shorten it, split it into a thread of {parts} posts, or acknowledge publicly and move "
+                f"Shorten it, split it into a thread of {parts if whole else 'more than ' + str(parts)} posts, or acknowledge publicly and move "
                 "the details to a private message.",
             )
         ]

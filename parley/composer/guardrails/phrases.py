@@ -17,4 +17,9 @@ def phrase(words: str) -> str:
 
 def any_of(*phrases: str, raw: tuple[str, ...] = ()) -> re.Pattern:
     body = "|".join([phrase(p) for p in phrases] + list(raw))
-    return re.compile(rf"(?<![\w'’])(?:{body})(?![\w'’])", re.IGNORECASE)
+    # The lookahead lets the engine skip, in one step, every position that cannot start a
+    # phrase (spaces, digits, punctuation), which keeps long hostile texts linear and fast.
+    firsts = "".join(sorted({re.escape(p[0].lower()) + re.escape(p[0].upper()) for p in phrases if p}))
+    raw_first = "|".join(raw)
+    lookahead = f"(?=[{firsts}]{'|' + raw_first if raw else ''})"
+    return re.compile(rf"(?<![\w'’]){lookahead}(?:{body})(?![\w'’])", re.IGNORECASE)

@@ -108,7 +108,7 @@ _ACRONYMS = {
 _BANG = re.compile(r"[!?]{3,}")
 
 
-_ADDRESSES = re.compile(r"\S+@\S+|https?://\S+|www\.\S+")
+_ADDRESSES = re.compile(r"(?<!\S)[^\s@]+@\S+|https?://\S+|www\.\S+")
 
 
 def _shouting(text: Text) -> list[Finding]:
