@@ -20,6 +20,7 @@ from .guardrails import Context
 from .guardrails.base import RecentReply, compile_brand_pattern, ContextError
 
 KNOWN_POSTS = 200
+KNOWN_CONVERSATIONS = 50
 RECENT_REPLIES = 300
 
 
@@ -53,10 +54,15 @@ def first_name(conversation: Conversation) -> str:
 
 def known_private(conversation: Conversation, region: str) -> list[tuple[str, str]]:
     """(kind, value) of private data the customer has sent the brand."""
+    conversation_ids = [conversation.pk]
     if conversation.customer_id:
-        posts = Post.objects.filter(brand=conversation.brand, conversation__customer_id=conversation.customer_id)
-    else:
-        posts = Post.objects.filter(conversation=conversation)
+        # The customer's conversations first (index on customer), then their posts (index on
+        # conversation, created_at): no scan of the brand's posts.
+        conversation_ids = list(
+            Conversation.objects.filter(customer_id=conversation.customer_id)
+            .order_by("-last_post_at").values_list("pk", flat=True)[:KNOWN_CONVERSATIONS]
+        ) or [conversation.pk]
+    posts = Post.objects.filter(conversation_id__in=conversation_ids)
     texts = posts.filter(direction=Post.Direction.INBOUND).order_by("-created_at").values_list("text", flat=True)
     found: dict[str, str] = {}
     for text in texts[:KNOWN_POSTS]:
@@ -68,11 +74,13 @@ def known_private(conversation: Conversation, region: str) -> list[tuple[str, st
 
 def recent_replies(brand: Brand, now: datetime, exclude_conversation: int | None = None) -> list[RecentReply]:
     since = now - timedelta(hours=settings.PARLEY_COMPOSER_BLANKET_WINDOW_HOURS)
+    # By received_at, which the (brand, received_at) index serves; for our own replies it is
+    # the time they were written.
     rows = (
-        Post.objects.filter(brand=brand, direction=Post.Direction.OUTBOUND, visibility=Post.Visibility.PUBLIC,
-                            created_at__gte=since)
+        Post.objects.filter(brand=brand, received_at__gte=since, direction=Post.Direction.OUTBOUND,
+                            visibility=Post.Visibility.PUBLIC)
         .exclude(conversation_id=exclude_conversation)
-        .order_by("-created_at")
+        .order_by("-received_at")
         .values_list("text", "conversation__customer_id")[:RECENT_REPLIES]
     )
     return [RecentReply(text[:2000], str(customer or "")) for text, customer in rows]
@@ -88,14 +96,19 @@ def latest_triage(conversation: Conversation):
     return getattr(post, "triage", None) if post is not None else None
 
 
-def context_for(conversation: Conversation, agent, visibility: str, now: datetime) -> Context:
-    """The guardrail Context for a reply by `agent` in `conversation`."""
+_UNSET = object()
+
+
+def context_for(conversation: Conversation, agent, visibility: str, now: datetime, triage=_UNSET) -> Context:
+    """The guardrail Context for a reply by `agent` in `conversation` (`triage`: the latest
+    inbound post's, when the caller has it already)."""
     brand = conversation.brand
     record = {"channel": conversation.platform if conversation.platform in ("x", "facebook", "instagram", "youtube",
                                                                             "email") else "x",
               "visibility": visibility or "public"}
     base = Context.from_dict({**record, "brand": brand_settings(brand)})
-    triage = latest_triage(conversation)
+    if triage is _UNSET:
+        triage = latest_triage(conversation)
     tags = set(conversation.tags.values_list("name", flat=True))
     known_tags = set(brand.setting("known_issue_tags", ["known-issue", "incident"]))
     pile_tags = set(brand.setting("pile_on_tags", ["pile-on"]))

@@ -4,8 +4,7 @@ X counts a text after NFC normalisation: code points in the Latin, general punct
 similar ranges weigh 1, every other code point (CJK, most symbols) weighs 2, an emoji sequence
 (however many code points) weighs 2, and every URL weighs 23; the limit is 280. We count it
 ourselves rather than with `twitter-text-parser` (same rules, see docs/guardrails.md): ours
-returns Python str offsets and stays linear on hostile text (10 kB of emoji in ~2 ms against
-~60 ms).
+returns Python str offsets, loads no emoji table, and counts 2,500 emoji in ~2 ms (~12 ms).
 """
 
 from __future__ import annotations

@@ -100,5 +100,5 @@ def suggestions_for(conversation: Conversation, agent, *, visibility: str = "", 
             continue  # a template needing a value this conversation lacks (e.g. {eta}) is skipped
     hits = index_for(conversation.brand).query(query, k=20) if query.strip() else []
     hits = [h for h in hits if h.pair.conversation_id != conversation.pk]
-    context = context_for(conversation, agent, visibility, now)
+    context = context_for(conversation, agent, visibility, now, triage=triage)
     return suggest(situation, hits, rendered, context, limit=limit)
