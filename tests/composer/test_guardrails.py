@@ -280,3 +280,19 @@ def test_bad_context_is_a_clear_error():
     with pytest.raises(ContextError, match="customer"):
         check("hi", {"customer": "bob"})
     assert Context.from_dict({}).public
+
+
+def test_x_length_agrees_with_twitter_text_parser_when_installed():
+    """Cross-check our count against the twitter-text-parser library (not a dependency; skipped
+    without it) on every labelled draft and some hard cases."""
+    import json
+    from pathlib import Path
+
+    twitter_text = pytest.importorskip("twitter_text")
+    here = Path(__file__).parent / "labelled"
+    texts = [json.loads(line)["text"] for name in ("drafts.jsonl", "heldout.jsonl")
+             for line in open(here / name, encoding="utf-8")]
+    texts += ["👨‍👩‍👧 🇬🇧 1️⃣ © ™ ↔️ 👍🏽", "日本語のテキスト、絵文字😀とURL https://例え.jp/パス", "e\u0301" * 20,
+              "write to billing.help@example.net or see example.com/help.", "www.example.co.uk/a?b=c#d, then more"]
+    differ = [t for t in texts if len(t) < 5000 and twitter_text.parse_tweet(t).weightedLength != x_length(t)]
+    assert differ == []

@@ -43,8 +43,9 @@ _TLDS = (
     "help|shop|store|support|link|gl|to"
 )
 URL = re.compile(
-    r"(?:https?://|www\.)[^\s<>\"]+"
-    rf"|\b(?<![@\w.-])(?:[a-z0-9](?:[a-z0-9-]{{0,61}}[a-z0-9])?\.)+(?:{_TLDS})\b(?:/[^\s<>\"]*)?",
+    # A link's path ends at the first character outside printable ASCII, as X counts it.
+    r"(?:https?://|www\.)[^\s<>\"/]+(?:/[!-~]*)?"
+    rf"|\b(?<![@\w.-])(?:[a-z0-9](?:[a-z0-9-]{{0,61}}[a-z0-9])?\.)+(?:{_TLDS})\b(?![@.\w-])(?:/[!-~]*)?",
     re.IGNORECASE,
 )
 # Anything outside the ranges that weigh 1 (CJK, emoji, most symbols).
