@@ -57,6 +57,15 @@ def check_record(record: dict) -> dict:
     return out
 
 
+def _json_line(record: dict) -> str:
+    line = json.dumps(record, ensure_ascii=False)
+    try:
+        line.encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate ("\ud800") from the input: keep it escaped
+        line = json.dumps(record)
+    return line + "\n"
+
+
 def _json_records(stream: Iterable[str]) -> Iterator[tuple[int, dict | None, str]]:
     for number, line in enumerate(stream, start=1):
         if not line.strip():
@@ -133,7 +142,7 @@ def run(
             except ContextError as exc:
                 problem = str(exc)
             else:
-                sink.write(json.dumps(out, ensure_ascii=False) + "\n")
+                sink.write(_json_line(out))
                 summary.records += 1
                 for f in out["findings"]:
                     summary.findings[f["check"]] = summary.findings.get(f["check"], 0) + 1

@@ -82,3 +82,13 @@ def test_missing_file_is_a_clear_error(tmp_path):
 def test_without_in_it_is_still_djangos_system_check(capsys):
     call_command("check")
     assert "System check identified" in capsys.readouterr().out
+
+
+def test_lone_surrogates_and_nul_characters_survive_the_round_trip(tmp_path):
+    lines = ['{"text": "a\\ud800b call 415-555-0134"}', '{"text": "nul\\u0000 here 415-555-0134"}']
+    proc, rows = run_check(tmp_path, lines)
+    assert proc.returncode == 0, proc.stderr
+    assert [r["text"] for r in rows] == ["a\ud800b call 415-555-0134", "nul\x00 here 415-555-0134"]
+    for row in rows:
+        hit = next(f for f in row["findings"] if f["check"] == "private_data")
+        assert row["text"][hit["start"]:hit["end"]] == "415-555-0134"

@@ -47,7 +47,6 @@ def check(draft: str, context: Context | dict | None = None, *, only: tuple[str,
         context = Context.from_dict(context)
     if not isinstance(draft, str):
         raise ContextError("the draft must be text")
-    draft = draft.replace("\x00", "")
     findings: list[Finding] = []
     text = Text(draft[:MAX_CHECK_CHARS])
     for name, run in CHECKS.items():
