@@ -2,13 +2,14 @@
 
 - templates: create_template, update_template, archive_template, use_template (usage counts);
 - replies: send_checked_reply — the guardrails run on the draft; a block stops the reply unless a
-  supervisor overrides it with a reason (audited); findings are kept beside the reply.
+  supervisor overrides it with a reason (audited); findings are kept beside the reply;
+  acknowledge_and_move_to_private — a public acknowledgement and a private message, as one action.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
@@ -35,10 +36,13 @@ CHANNELS = ("", "x", "facebook", "instagram", "youtube", "email")
 class GuardrailBlocked(ActionError):
     """The draft has blocking findings and no supervisor override."""
 
-    def __init__(self, findings: list[Finding]):
+    def __init__(self, findings: list[Finding], part: str = ""):
         self.findings = findings
+        self.part = part
+        self.parts = {part or "reply": findings}
         names = sorted({f.check for f in blocking(findings)})
-        super().__init__("This reply is blocked by the guardrails: " + ", ".join(names))
+        what = f"The {part}" if part else "This reply"
+        super().__init__(f"{what} is blocked by the guardrails: " + ", ".join(names))
 
 
 # --- templates --------------------------------------------------------------------------------
@@ -218,34 +222,121 @@ def send_checked_reply(
     """
     now = now or timezone.now()
     visibility = visibility or _default_visibility(conversation)
+    findings, blocks = _gate(conversation, text, actor, visibility, override_reason, now)
+    with transaction.atomic():
+        post = _store(conversation, text, actor, visibility, findings, blocks, override_reason, template, now,
+                      idempotency_key)
+    return CheckedReply(post, findings, bool(blocks))
+
+
+# Where a private message can follow a public post, by platform.
+PRIVATE_ROUTES = {"x": "a direct message", "facebook": "a Messenger message", "instagram": "a direct message"}
+
+
+@dataclass
+class Handoff:
+    public: CheckedReply
+    private: CheckedReply
+
+
+def acknowledge_and_move_to_private(
+    conversation: Conversation,
+    public_text: str,
+    private_text: str,
+    actor,
+    *,
+    override_reason: str = "",
+    now: datetime | None = None,
+    idempotency_key: str | None = None,
+) -> Handoff:
+    """Publicly acknowledge, privately address, as one action.
+
+    A public acknowledgement on the thread and a private message asking for what is needed are
+    both checked by the guardrails (the public one as public, the private one as private) and,
+    only when neither is blocked (or a supervisor overrides), stored together for the outbox.
+    The handoff is audited (`conversation.moved_private`) and tagged `moved-private` so the
+    team can see the matter continues in private.
+    """
+    if conversation.platform not in PRIVATE_ROUTES:
+        raise ActionError(
+            f"{conversation.get_platform_display()} has no private messages: offer e-mail or a phone call in the "
+            "public reply instead"
+        )
+    now = now or timezone.now()
+    gated, refused = {}, []
+    for part, text, visibility in (("public", public_text, "public"), ("private", private_text, "private")):
+        try:
+            gated[part] = _gate(conversation, text, actor, visibility, override_reason, now,
+                                part="public acknowledgement" if part == "public" else "private message")
+        except GuardrailBlocked as exc:
+            refused.append((part, exc))
+    if refused:  # say everything that blocks, in both messages, at once
+        blocked = GuardrailBlocked([f for _, exc in refused for f in exc.findings],
+                                   " and the ".join(exc.part for _, exc in refused))
+        blocked.parts = {part: exc.findings for part, exc in refused}
+        raise blocked
+    public, private = gated["public"], gated["private"]
+    key = (idempotency_key or "")[:56]
+    with transaction.atomic():
+        public_post = _store(conversation, public_text, actor, "public", *public, override_reason, None, now,
+                             f"{key}:public" if key else None)
+        private_post = _store(conversation, private_text, actor, "private", *private, override_reason, None,
+                              now + timedelta(seconds=1), f"{key}:private" if key else None)
+        inbox_actions.add_tag(conversation, "moved-private", actor)
+        record(conversation.brand, actor, "conversation.moved_private", conversation, conversation,
+               public_post=public_post.pk, private_post=private_post.pk)
+    return Handoff(CheckedReply(public_post, public[0], bool(public[1])),
+                   CheckedReply(private_post, private[0], bool(private[1])))
+
+
+def handoff_drafts(conversation: Conversation, agent) -> dict[str, str]:
+    """Ready-made texts for the handoff, personalised; the agent edits them before sending."""
+    values = template_values(conversation, agent)
+    name = values["customer.first_name"]
+    me = values["agent.first_name"]
+    route = PRIVATE_ROUTES.get(conversation.platform, "a private message")
+    return {
+        "public": f"Hi {name or 'there'}, I'm sorry about this. I've sent you {route} so we can sort it out "
+                  "together.",
+        "private": f"Hi {name or 'there'}, {me + ' here. ' if me else ''}So I can look into this, could you "
+                   "send me your order number and the e-mail address on your account?",
+    }
+
+
+def _gate(conversation, text, actor, visibility, override_reason, now, part=""):
+    """Run the guardrails; raise GuardrailBlocked (audited) unless the block is overridden."""
     findings = check_draft(conversation, text, actor, visibility, now)
     blocks = blocking(findings)
     override_reason = (override_reason or "").strip()
     if blocks and not override_reason:
         record(conversation.brand, actor, "reply.blocked", conversation, conversation,
                checks=sorted({f.check for f in blocks}), visibility=visibility)
-        raise GuardrailBlocked(findings)
+        raise GuardrailBlocked(findings, part)
     if blocks and not can_manage(actor, conversation.brand):
         raise PermissionDenied("Only a supervisor or admin can override a blocked reply")
-    if override_reason and len(override_reason) > 1000:
+    if len(override_reason) > 1000:
         raise ActionError("An override reason is at most 1,000 characters")
-    with transaction.atomic():
-        post = inbox_actions.create_reply(conversation, text, actor, visibility=visibility, now=now,
-                                          idempotency_key=idempotency_key)
-        ReplyCheck.objects.get_or_create(
-            post=post,
-            defaults={
-                "findings": [f.as_dict() for f in findings],
-                "blocked": bool(blocks),
-                "overridden_by": _user(actor) if blocks else None,
-                "override_reason": override_reason if blocks else "",
-                "template": template,
-            },
-        )
-        if blocks:
-            record(conversation.brand, actor, "reply.guardrail_override", post, conversation,
-                   checks=sorted({f.check for f in blocks}), reason=override_reason)
-    return CheckedReply(post, findings, bool(blocks))
+    return findings, blocks
+
+
+def _store(conversation, text, actor, visibility, findings, blocks, override_reason, template, now, key) -> Post:
+    """Store one checked reply and its findings (inside the caller's transaction)."""
+    override_reason = (override_reason or "").strip()
+    post = inbox_actions.create_reply(conversation, text, actor, visibility=visibility, now=now, idempotency_key=key)
+    ReplyCheck.objects.get_or_create(
+        post=post,
+        defaults={
+            "findings": [f.as_dict() for f in findings],
+            "blocked": bool(blocks),
+            "overridden_by": _user(actor) if blocks else None,
+            "override_reason": override_reason if blocks else "",
+            "template": template,
+        },
+    )
+    if blocks:
+        record(conversation.brand, actor, "reply.guardrail_override", post, conversation,
+               checks=sorted({f.check for f in blocks}), reason=override_reason)
+    return post
 
 
 def _default_visibility(conversation: Conversation) -> str:

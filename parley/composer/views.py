@@ -3,6 +3,8 @@
 - POST c/<id>/compose/check        {"text", "visibility"} -> {"findings", "blocked"}   (inline checks)
 - POST c/<id>/compose/send         {"text", "visibility", "override_reason"} -> 201 | 409 with findings
 - GET  c/<id>/compose/suggestions  -> {"suggestions": [...]}
+- GET  c/<id>/compose/handoff      -> {"public", "private"} ready-made texts
+- POST c/<id>/compose/handoff      {"public_text", "private_text", "override_reason"} -> 201 | 409
 - GET  c/<id>/compose/templates?q= -> {"templates": [...]}  ("/" search, fitting templates first)
 - POST c/<id>/compose/templates/<tid>/use {"eta"} -> {"text"}
 - GET  c/<id>/compose/              a page with the composer (HTML)
@@ -133,6 +135,32 @@ def send(request, brand, conversation_id):
                              "can_override": can_manage(request.user, brand)}, status=409)
     return JsonResponse({"post_id": sent.post.pk, "visibility": sent.post.visibility, "overridden": sent.overridden,
                          "findings": [f.as_dict() for f in sent.findings]}, status=201)
+
+
+@login_required
+@_json_errors
+def handoff(request, brand, conversation_id):
+    """GET: ready-made texts; POST: send the public acknowledgement and the private message."""
+    brand, _ = access_brand(request.user, brand)
+    conv = access_conversation(request.user, brand, conversation_id, WRITE)
+    if request.method == "GET":
+        return JsonResponse(actions.handoff_drafts(conv, request.user))
+    if request.method != "POST":
+        return JsonResponse({"error": "GET or POST"}, status=405)
+    data = _payload(request)
+    public_text, private_text = _text({"text": data.get("public_text", "")}), _text({"text": data.get("private_text", "")})
+    try:
+        done = actions.acknowledge_and_move_to_private(
+            conv, public_text, private_text, request.user, override_reason=str(data.get("override_reason") or ""),
+            idempotency_key=str(data.get("idempotency_key") or "")[:56] or None,
+        )
+    except actions.GuardrailBlocked as exc:
+        return JsonResponse({"error": str(exc), "blocked": True, "can_override": can_manage(request.user, brand),
+                             "findings": {part: [f.as_dict() for f in found] for part, found in exc.parts.items()}},
+                            status=409)
+    return JsonResponse({"public_post_id": done.public.post.pk, "private_post_id": done.private.post.pk,
+                         "findings": {"public": [f.as_dict() for f in done.public.findings],
+                                      "private": [f.as_dict() for f in done.private.findings]}}, status=201)
 
 
 @login_required

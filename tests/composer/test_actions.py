@@ -135,3 +135,38 @@ def test_brand_settings_reach_the_guardrails(brand, conv, users):
     conv.tags.create(brand=brand, name="known-issue")
     findings = actions.check_draft(conv, "Hi Dana, I apologise. ^Cara", users["care_agent"], "public")
     assert "apology_liability" not in {f.check for f in findings}
+
+
+# --- publicly acknowledge, privately address ------------------------------------------------
+
+def test_acknowledge_and_move_to_private_stores_both_and_tags(conv, users):
+    agent = users["care_agent"]
+    drafts = actions.handoff_drafts(conv, agent)
+    assert drafts["public"].startswith("Hi Dana") and "direct message" in drafts["public"]
+    assert "order number" in drafts["private"]
+    done = actions.acknowledge_and_move_to_private(conv, drafts["public"], drafts["private"], agent, now=T0)
+    posts = list(Post.objects.filter(conversation=conv, direction="out").order_by("created_at")
+                 .values_list("visibility", "delivery_status"))
+    assert posts == [("public", "pending"), ("private", "pending")]
+    assert done.private.post.kind == "dm"
+    assert conv.tags.filter(name="moved-private").exists()
+    assert AuditEvent.objects.filter(verb="conversation.moved_private", conversation=conv).exists()
+
+
+def test_handoff_stores_nothing_when_either_message_is_blocked(conv, users):
+    agent = users["care_agent"]
+    with pytest.raises(actions.GuardrailBlocked) as blocked:
+        actions.acknowledge_and_move_to_private(
+            conv, "Hi Dana, what's your order number?", "Hi Dana, your order WL-88231 is late.", agent)
+    assert set(blocked.value.parts) == {"public"}
+    assert [f.check for f in blocked.value.parts["public"] if f.level == "block"] == ["public_data_request"]
+    assert not Post.objects.filter(conversation=conv, direction="out").exists()
+
+
+def test_handoff_needs_a_platform_with_private_messages(brand, users):
+    from parley.inbox import actions as inbox
+    from tests.conftest import incoming
+
+    yt = inbox.ingest_post(brand, None, incoming("yt1", "video broke", platform="youtube", kind="comment")).conversation
+    with pytest.raises(actions.ActionError, match="no private messages"):
+        actions.acknowledge_and_move_to_private(yt, "Hi!", "Hi", users["admin"])

@@ -128,3 +128,14 @@ def test_the_composer_page_renders_escaped_posts(client, conv, users):
     assert 'data-check-url="/b/acme/c/' in html and "composer/compose.js" in html
     client.force_login(users["viewer"])
     assert client.get(f"/b/{conv.brand.slug}/c/{conv.pk}/compose/").status_code == 403
+
+
+def test_handoff_endpoint(client, conv, users):
+    client.force_login(users["care_agent"])
+    drafts = client.get(url(conv, "handoff")).json()
+    r = post_json(client, url(conv, "handoff"), {"public_text": "Hi Dana, call 415-555-0134 please",
+                                                 "private_text": drafts["private"]})
+    assert r.status_code == 409 and list(r.json()["findings"]) == ["public"]
+    r = post_json(client, url(conv, "handoff"), {"public_text": drafts["public"], "private_text": drafts["private"]})
+    assert r.status_code == 201
+    assert Post.objects.filter(conversation=conv, direction="out").count() == 2

@@ -139,6 +139,45 @@
       });
     });
 
+    var handoff = box.querySelector(".composer-handoff");
+    if (handoff) {
+      var pub = handoff.querySelector("#handoff-public");
+      var priv = handoff.querySelector("#handoff-private");
+      var handoffStatus = handoff.querySelector(".handoff-status");
+      var renderInto = function (target, findings, draft) {
+        target.replaceChildren();
+        (findings || []).forEach(function (f) {
+          var item = el("div", "composer-finding level-" + f.level);
+          item.setAttribute("data-check", f.check);
+          item.appendChild(el("strong", null, f.level === "block" ? "Blocked: " : "Warning: "));
+          item.appendChild(document.createTextNode(f.message + " "));
+          if (f.end > f.start) item.appendChild(el("span", "where", "“" + draft.slice(f.start, f.end).slice(0, 80) + "”"));
+          if (f.suggestion) item.appendChild(el("span", "fix", f.suggestion));
+          target.appendChild(item);
+        });
+      };
+      handoff.addEventListener("toggle", function () {
+        if (!handoff.open || pub.value || priv.value) return;
+        request(box.dataset.handoffUrl, form).then(function (r) {
+          if (r.status === 200) { pub.value = r.data.public; priv.value = r.data.private; }
+        });
+      });
+      handoff.querySelector(".handoff-send").addEventListener("click", function () {
+        request(box.dataset.handoffUrl, form, { public_text: pub.value, private_text: priv.value }).then(function (r) {
+          var found = r.data.findings || {};
+          renderInto(handoff.querySelector(".handoff-public-findings"), found.public, pub.value);
+          renderInto(handoff.querySelector(".handoff-private-findings"), found.private, priv.value);
+          if (r.status === 201) {
+            handoffStatus.textContent = "Both messages saved; they are sent when the channel's connector runs.";
+            pub.value = ""; priv.value = "";
+            box.dispatchEvent(new CustomEvent("composer:sent", { bubbles: true, detail: r.data }));
+          } else {
+            handoffStatus.textContent = r.data.error || "The messages could not be saved.";
+          }
+        });
+      });
+    }
+
     text.addEventListener("input", schedule);
     form.querySelectorAll("input[name=visibility]").forEach(function (radio) { radio.addEventListener("change", runCheck); });
   }
