@@ -25,6 +25,7 @@ LIABILITY = any_of(
     "we dropped the ball", "we let you down", "this was our error", "that was our error", "this is on us",
     "that's on us", "that is on us", "we admit", "we failed you", "we failed to", "our negligence",
     "we'll compensate you for", "we will compensate you for",
+    raw=(r"apologies(?=\s*[,.!:;—–-])", r"we\s+got\s+(?:it|this|that|your\s+\w+(?:\s+\w+)?)\s+wrong"),
 )
 APOLOGY = re.compile(
     r"\b(?:sorry|apolog\w*|regret\w*|unfortunate|frustrat\w*|disappoint\w*|inconvenien\w*|understand how|"

@@ -33,7 +33,9 @@ DETAIL = re.compile(
     re.IGNORECASE,
 )
 DETAIL_QUESTION = re.compile(
-    r"\b(?:which|what)\s+(?:e-?mail(?:\s+address)?|phone\s+number|mobile\s+number|(?:home\s+|postal\s+|delivery\s+)?address|"
+    r"\b(?:the|an?)\s+(?:e-?mail(?:\s+address)?|phone\s+number|mobile\s+number|(?:postal\s+|home\s+)?address|number)\s+"
+    r"(?:on|for|linked\s+to|associated\s+with|registered\s+(?:to|on|with)|used\s+for)\s+(?:your|the)\s+account\b"
+    r"|\b(?:which|what)\s+(?:e-?mail(?:\s+address)?|phone\s+number|mobile\s+number|(?:home\s+|postal\s+|delivery\s+)?address|"
     r"order\s+number|account\s+number|account\s+e-?mail)\b",
     re.IGNORECASE,
 )

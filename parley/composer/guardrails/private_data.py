@@ -68,7 +68,7 @@ def _known(text: Text, ctx: Context) -> list[tuple[int, int, str]]:
             while start != -1:
                 s, e = pos[start], pos[start + len(needle) - 1] + 1
                 hits.append((s, e, key))
-                start = skeleton.find(needle, start + 1)
+                start = skeleton.find(needle, start + len(needle))
     return hits
 
 
@@ -91,8 +91,18 @@ PHONE_CONTEXT = re.compile(
 )
 
 
+# Street addresses written the continental way ("9 Rue de la Paix", "Hauptstraße 12").
+CONTINENTAL_STREET = re.compile(
+    r"\b\d{1,5},?\s+(?i:rue|avenue|av\.|boulevard|bd|place|chemin|allée|quai|via|viale|piazza|corso|calle|avenida|"
+    r"carrer|paseo|rua|travessa|ulica|ul\.)\s+(?:(?:de|du|des|la|le|del|della|di|dos|da)\s+){0,2}[A-ZÀ-Ý][\w'’-]+"
+    r"|\b[A-ZÀ-Ý][\w-]*(?:straße|strasse|weg|platz|allee|gasse|laan|straat|gracht|vej|gatan|gata)\s+\d{1,4}[a-z]?\b",
+)
+
+
 def _extra(clean: str) -> list[tuple[int, int, str]]:
     out = []
+    for m in CONTINENTAL_STREET.finditer(clean):
+        out.append((m.start(), m.end(), "address"))
     for m in REFERENCE.finditer(clean):
         if sum(ch.isdigit() for ch in m.group("value")) >= 2:
             out.append((m.start("value"), m.end("value"), "order_number"))
@@ -107,9 +117,11 @@ def _extra(clean: str) -> list[tuple[int, int, str]]:
 
 
 def _widen(clean: str, start: int, end: int) -> tuple[int, int]:
-    """Take in the "+" or "(" before a number and the ")" after it."""
-    while start > 0 and clean[start - 1] in "+(":
+    """Take in the rest of a number around a known value (a trunk "0", a "+" or "(", a ")")."""
+    while start > 0 and (clean[start - 1] in "+(" or (clean[start - 1].isdigit() and clean[start].isdigit())):
         start -= 1
+    while end < len(clean) and clean[end].isdigit() and clean[end - 1].isdigit():
+        end += 1
     if end < len(clean) and clean[end] == ")" and "(" in clean[start:end]:
         end += 1
     return start, end
@@ -146,8 +158,12 @@ def check(text: Text, ctx: Context) -> list[Finding]:
         taken.append((start, end))
         out.append(finding(text, "private_data", BLOCK, start, end, message, _SUGGEST))
 
+    covered = -1
     for start, end, key in sorted(_known(text, ctx)):
+        if start < covered:
+            continue  # inside a value already found (and widened)
         start, end = _widen(clean, start, end)
+        covered = end
         label = key.replace("_", " ").rstrip("s")
         add(start, end, f"This is the customer's own {label}, known from their private messages or profile; "
             "never post it in public.")

@@ -16,11 +16,12 @@ from .base import WARN, Context, Finding, Text, finding
 
 _WE = (
     r"(?:we|I|our\s+(?:\w+\s+)?(?:team|engineers?|specialists?|technicians?|agents?|staff|colleagues?|experts?|"
-    r"department|people|crew)|the\s+team|someone(?:\s+from\s+(?:our|the)\s+\w+(?:\s+team)?)?|a\s+member\s+of\s+(?:our|the)\s+team)"
+    r"department|people|crew)|the\s+team|a\s+(?:colleague|specialist|manager|supervisor|technician|engineer|"
+    r"team\s+member)|one\s+of\s+(?:our|my)\s+\w+|my\s+(?:colleagues?|team|manager)|someone(?:\s+from\s+(?:our|the)\s+\w+(?:\s+team)?)?|a\s+member\s+of\s+(?:our|the)\s+team)"
 )
 _WILL = r"(?:['’]ll|\s+will|\s+are\s+going\s+to|['’]re\s+going\s+to|\s+am\s+going\s+to|['’]m\s+going\s+to|\s+shall)"
 _ACT = (
-    r"(?:look\s+into|look\s+at|check(?:\s+on|\s+in)?|investigate|get\s+back|come\s+back|follow\s+up|update|"
+    r"(?:look\s+into|look\s+at|check(?:\s+on|\s+in)?|investigate|chase|get\s+back|come\s+back|follow\s+up|update|"
     r"be\s+in\s+touch|reach\s+out|contact|call|let\s+you\s+know|keep\s+you\s+(?:posted|updated|informed)|escalate|"
     r"sort\s+(?:it|this|that)|fix|resolve|review|pass\s+(?:it|this|that)\s+on|send\s+you\s+an\s+update|"
     r"get\s+(?:it|this|that)\s+sorted|get\s+to\s+the\s+bottom|find\s+out|have\s+a\s+look)"

@@ -30,8 +30,10 @@ RULES = (
                "we did nothing wrong", "we are not to blame", "that's not true", "that is not true", "that's simply not true",
                "you're wrong", "you are wrong", "you are mistaken", "you're mistaken", "in our defense", "in our defence",
                "if you had read",
-               raw=(r"as\s+(?:I|we)(?:['’]ve|\s+have|['’]d|\s+had)?\s+(?:already\s+)?(?:told|said|mentioned|explained|stated|"
-                    r"advised|informed)(?:\s+(?:to\s+)?you)?(?:\s+(?:before|previously|already|earlier|twice))?",)),
+               raw=(r"(?:as|like)\s+(?:I|we)(?:['’]ve|\s+have|['’]d|\s+had)?\s+(?:already\s+)?(?:told|said|mentioned|explained|"
+                    r"stated|advised|informed)(?:\s+(?:to\s+)?you)?(?:\s+(?:before|previously|already|earlier|twice|yesterday))?",
+                    r"(?:I|we)(?:['’]ve|\s+have)\s+already\s+(?:explained|told\s+you|said|mentioned|answered|"
+                    r"covered|been\s+through)(?:\s+(?:this|that|it))?",)),
         "Defensive: it argues with the customer instead of helping.",
         "Drop it and say what you will do: \"Let me check this for you.\"",
     ),
@@ -42,7 +44,9 @@ RULES = (
                "you clearly", "you obviously", "you were supposed to", "you neglected to", "it's on you", "you chose to",
                "if you had followed", "if you'd followed", "you didn't follow", "you did not follow", "you ignored",
                # "You should have received an email" is an expectation, not blame.
-               raw=(r"you\s+(?:should|must)(?:\s+have|['’]ve)(?!\s+(?:received|got|gotten|an?|the|your|some|access|"
+               raw=(r"you(?:['’]d|\s+would)\s+(?:know|have\s+known|see|have\s+seen|understand)\b[^.!?]{0,30}?\bif\s+you",
+                    r"if\s+you\s+(?:had|['’]d)\s+(?:checked|read|looked|listened|paid\s+attention)",
+                    r"you\s+(?:should|must)(?:\s+have|['’]ve)(?!\s+(?:received|got|gotten|an?|the|your|some|access|"
                     r"admin|permission|been\s+(?:sent|emailed|notified|given|charged)|seen|heard|noticed))",)),
         "Blaming: it puts the fault on the customer.",
         "Describe the fix, not the mistake: \"Here's how to get this sorted: ...\"",
@@ -54,7 +58,10 @@ RULES = (
                "it's quite simple", "all you have to do is simply", "simply read", "just read", "learn to", "clearly you",
                "surely you", "surely you know", "you should know", "any fool", "for your information", "FYI",
                "try harder", "sweetie", "hun", "dear customer, please understand", "you need to understand",
-               "you have to understand", "you must understand", "let me explain again"),
+               "you have to understand", "you must understand", "let me explain again", "calm yourself",
+               "settle down", "take a deep breath",
+               raw=(r"what\s+part\s+of\b[^.!?]{1,40}?\b(?:is\s+unclear|do(?:n['’]t|\s+you\s+not)\s+(?:you\s+)?understand|"
+                    r"is\s+(?:so\s+)?(?:hard|difficult|confusing))",)),
         "Condescending: it talks down to the customer.",
         "Say it plainly and kindly: \"Here's what will help: ...\"",
     ),
