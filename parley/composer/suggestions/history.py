@@ -22,6 +22,7 @@ from ..context import context_for, first_name, latest_triage
 from ..models import Template
 from ..rendering import TemplateError, render
 from ..scoping import Situation as TemplateSituation, rank, specificity
+from . import drafting
 from .ranking import Situation, Suggestion, suggest
 from .retrieval import Pair, ReplyIndex
 
@@ -101,4 +102,14 @@ def suggestions_for(conversation: Conversation, agent, *, visibility: str = "", 
     hits = index_for(conversation.brand).query(query, k=20) if query.strip() else []
     hits = [h for h in hits if h.pair.conversation_id != conversation.pk]
     context = context_for(conversation, agent, visibility, now, triage=triage)
-    return suggest(situation, hits, rendered, context, limit=limit)
+    extra = []
+    if drafting.enabled():
+        posts = list(
+            Post.objects.filter(conversation=conversation).order_by("-created_at")
+            .values_list("direction", "text")[:6]
+        )[::-1]
+        text = drafting.draft(drafting.messages_for(conversation.brand.name, conversation.get_platform_display(),
+                                                    visibility, situation.customer_first_name, posts))
+        if text:
+            extra.append(Suggestion("draft", text, 0.75, "Drafted by the configured drafting backend."))
+    return suggest(situation, hits, rendered, context, limit=limit, extra=extra)

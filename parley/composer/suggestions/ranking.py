@@ -32,7 +32,7 @@ _SIGNATURE = re.compile(r"\s*(?:\^|/|-|\*)\s?[A-Z]{1,3}\s*$")
 
 @dataclass
 class Suggestion:
-    kind: str  # clarify | deescalate | call | template | history
+    kind: str  # clarify | deescalate | call | template | history | draft
     text: str
     score: float
     reason: str
@@ -122,8 +122,8 @@ def from_templates(rendered: list[tuple[int, str, int]], limit: int = 2) -> list
 
 
 def suggest(s: Situation, hits: list[Hit], rendered_templates: list[tuple[int, str, int]], context: Context,
-            limit: int = 5) -> list[Suggestion]:
-    candidates = rule_based(s) + from_templates(rendered_templates) + from_history(hits, s)
+            limit: int = 5, extra: list[Suggestion] = ()) -> list[Suggestion]:
+    candidates = rule_based(s) + from_templates(rendered_templates) + from_history(hits, s) + list(extra)
     out = []
     for c in sorted(candidates, key=lambda c: -c.score):
         findings = check(c.text, context)
