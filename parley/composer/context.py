@@ -1,7 +1,8 @@
 """The guardrails' context for a draft in a conversation: what Parley knows, read from the database.
 
 Known private data is what the customer has written to the brand (in this conversation and
-their others, newest first, public and private) as found by triage's private-data patterns.
+their others, newest first, public and private) and what agents noted on the customer's profile,
+as found by triage's private-data patterns.
 Brand settings (docs/configuration.md, "Brand settings") give the apology policy, signature rule,
 published contacts and private patterns.
 """
@@ -13,7 +14,7 @@ from datetime import datetime, timedelta
 from django.conf import settings
 
 from parley.accounts.models import Brand
-from parley.inbox.models import Conversation, Identity, Post
+from parley.inbox.models import Conversation, Customer, Identity, Post
 from parley.triage import private_data
 
 from .guardrails import Context
@@ -63,9 +64,12 @@ def known_private(conversation: Conversation, region: str) -> list[tuple[str, st
             .order_by("-last_post_at").values_list("pk", flat=True)[:KNOWN_CONVERSATIONS]
         ) or [conversation.pk]
     posts = Post.objects.filter(conversation_id__in=conversation_ids)
-    texts = posts.filter(direction=Post.Direction.INBOUND).order_by("-created_at").values_list("text", flat=True)
+    texts = list(posts.filter(direction=Post.Direction.INBOUND).order_by("-created_at")
+                 .values_list("text", flat=True)[:KNOWN_POSTS])
+    if conversation.customer_id:  # the profile: what agents noted about the customer
+        texts += [n for n in Customer.objects.filter(pk=conversation.customer_id).values_list("notes", flat=True) if n]
     found: dict[str, str] = {}
-    for text in texts[:KNOWN_POSTS]:
+    for text in texts:
         for item in private_data.find(text or "", region):
             value = text[item.start:item.end]
             found.setdefault(value, item.kind)

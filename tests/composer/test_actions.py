@@ -170,3 +170,11 @@ def test_handoff_needs_a_platform_with_private_messages(brand, users):
     yt = inbox.ingest_post(brand, None, incoming("yt1", "video broke", platform="youtube", kind="comment")).conversation
     with pytest.raises(actions.ActionError, match="no private messages"):
         actions.acknowledge_and_move_to_private(yt, "Hi!", "Hi", users["admin"])
+
+
+def test_private_data_in_the_customers_profile_notes_is_known(conv, users):
+    conv.customer.notes = "Prefers calls on 415 555 0177; lives at 4 Kiln Lane."
+    conv.customer.save()
+    findings = actions.check_draft(conv, "Hi Dana, our driver has 4155550177 for 5 pm today.", users["care_agent"], "public")
+    hit = next(f for f in findings if f.check == "private_data")
+    assert "own" in hit.message
