@@ -3,7 +3,9 @@
 - templates: create_template, update_template, archive_template, use_template (usage counts);
 - replies: send_checked_reply — the guardrails run on the draft; a block stops the reply unless a
   supervisor overrides it with a reason (audited); findings are kept beside the reply;
-  acknowledge_and_move_to_private — a public acknowledgement and a private message, as one action.
+  acknowledge_and_move_to_private — a public acknowledgement and a private message, as one action;
+- approvals: a reply the brand's approval rules catch waits for a supervisor (approve_reply, with
+  edits, or reject_reply with a comment), audited.
 """
 
 from __future__ import annotations
@@ -26,7 +28,8 @@ from parley.inbox.models import Conversation, Post
 
 from .context import context_for
 from .guardrails import Finding, blocking, check
-from .models import ReplyCheck, Template
+from . import approval
+from .models import Approval, ReplyCheck, Template
 from .rendering import TemplateError, render, validate
 
 SCOPE_FIELDS = ("team", "channel", "visibility", "intent", "desired_outcome")
@@ -190,9 +193,10 @@ def use_template(template: Template, conversation: Conversation, actor, *, eta: 
 
 @dataclass
 class CheckedReply:
-    post: Post
+    post: Post | None  # None when the reply waits for a supervisor's approval
     findings: list[Finding]
     overridden: bool
+    approval: Approval | None = None
 
 
 def check_draft(conversation: Conversation, text: str, actor, visibility: str = "",
@@ -223,10 +227,96 @@ def send_checked_reply(
     now = now or timezone.now()
     visibility = visibility or _default_visibility(conversation)
     findings, blocks = _gate(conversation, text, actor, visibility, override_reason, now)
+    why = approval_reasons(conversation, text, actor, visibility, now)
+    if why:
+        return CheckedReply(None, findings, False, _request_approval(conversation, text, actor, visibility, why,
+                                                                    findings, now))
     with transaction.atomic():
         post = _store(conversation, text, actor, visibility, findings, blocks, override_reason, template, now,
                       idempotency_key)
     return CheckedReply(post, findings, bool(blocks))
+
+
+# --- approvals --------------------------------------------------------------------------------
+
+
+def approval_reasons(conversation: Conversation, text: str, actor, visibility: str, now: datetime) -> list[str]:
+    """Why a reply by `actor` needs a supervisor's approval (approval.reasons with the facts read here)."""
+    if can_manage(actor, conversation.brand):
+        return []
+    author = (
+        Post.objects.filter(conversation=conversation, direction=Post.Direction.INBOUND, author__isnull=False)
+        .order_by("-created_at").values_list("author__followers", flat=True).first()
+    )
+    facts = approval.Facts(
+        visibility=visibility,
+        author_followers=author or 0,
+        tags=tuple(conversation.tags.values_list("name", flat=True)),
+        agent_joined=getattr(actor, "date_joined", None),
+    )
+    return approval.reasons(text, facts, approval.Rules.from_settings(conversation.brand.settings or {}), now)
+
+
+def _request_approval(conversation, text, actor, visibility, why, findings, now) -> Approval:
+    text = (text or "").replace("\x00", "").strip()
+    if not text:
+        raise ActionError("A reply cannot be empty")
+    with transaction.atomic():
+        item = Approval.objects.create(
+            brand=conversation.brand, conversation=conversation, text=text, visibility=visibility, reasons=why,
+            findings=[f.as_dict() for f in findings], requested_by=_user(actor), created_at=now,
+        )
+        record(conversation.brand, actor, "reply.approval_requested", item, conversation, reasons=why)
+    return item
+
+
+def _decidable(item: Approval, actor) -> None:
+    if not can_manage(actor, item.brand):
+        raise PermissionDenied("Only a supervisor or admin approves replies")
+    if item.status != Approval.Status.PENDING:
+        raise ActionError(f"This reply was already {item.get_status_display().lower()}")
+
+
+def approve_reply(item: Approval, actor, *, text: str = "", comment: str = "", now: datetime | None = None) -> Post:
+    """Approve (optionally edited) and store the reply, written by its agent, approved by `actor`.
+
+    The guardrails run again on the final text; a block needs the comment as override reason.
+    """
+    _decidable(item, actor)
+    now = now or timezone.now()
+    final = (text or item.text).strip()
+    conversation = item.conversation
+    findings, blocks = _gate(conversation, final, actor, item.visibility, comment, now)
+    author = item.requested_by or actor
+    with transaction.atomic():
+        locked = Approval.objects.select_for_update().get(pk=item.pk)
+        if locked.status != Approval.Status.PENDING:
+            raise ActionError("This reply was decided meanwhile")
+        post = _store(conversation, final, author, item.visibility, findings, blocks, comment, None, now, None)
+        Approval.objects.filter(pk=item.pk).update(
+            status=Approval.Status.APPROVED, decided_by=_user(actor), decided_at=now, comment=comment.strip(), post=post
+        )
+        record(conversation.brand, actor, "reply.approved", item, conversation, edited=final != item.text,
+               comment=comment.strip(), post=post.pk)
+    item.refresh_from_db()
+    return post
+
+
+def reject_reply(item: Approval, actor, *, comment: str, now: datetime | None = None) -> Approval:
+    _decidable(item, actor)
+    comment = (comment or "").strip()
+    if not comment:
+        raise ActionError("Say why the reply is rejected; the agent sees the comment")
+    now = now or timezone.now()
+    with transaction.atomic():
+        updated = Approval.objects.filter(pk=item.pk, status=Approval.Status.PENDING).update(
+            status=Approval.Status.REJECTED, decided_by=_user(actor), decided_at=now, comment=comment[:2000]
+        )
+        if not updated:
+            raise ActionError("This reply was decided meanwhile")
+        record(item.brand, actor, "reply.rejected", item, item.conversation, comment=comment[:2000])
+    item.refresh_from_db()
+    return item
 
 
 # Where a private message can follow a public post, by platform.

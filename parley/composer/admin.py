@@ -5,7 +5,7 @@ from django.core.exceptions import PermissionDenied
 from parley.inbox.audit import record
 
 from .actions import ActionError, archive_template, create_template, update_template
-from .models import ReplyCheck, Template
+from .models import Approval, ReplyCheck, Template
 from .rendering import TemplateError, validate
 
 
@@ -62,6 +62,21 @@ class ReplyCheckAdmin(admin.ModelAdmin):
     list_display = ("post", "blocked", "overridden_by", "created_at")
     list_filter = ("blocked",)
     readonly_fields = ("post", "findings", "blocked", "overridden_by", "override_reason", "template", "created_at")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Approval)
+class ApprovalAdmin(admin.ModelAdmin):
+    """Read-only: approvals are decided through the composer (audited), not edited here."""
+
+    list_display = ("pk", "conversation", "status", "requested_by", "decided_by", "created_at")
+    list_filter = ("status", "brand")
+    readonly_fields = [f.name for f in Approval._meta.fields]
 
     def has_add_permission(self, request):
         return False

@@ -60,3 +60,34 @@ class ReplyCheck(models.Model):
 
     def __str__(self) -> str:
         return f"check of post {self.post_id}: {len(self.findings)} findings"
+
+
+class Approval(models.Model):
+    """A reply waiting for a supervisor: approved (possibly edited) and sent, or rejected."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Waiting for approval"
+        APPROVED = "approved", "Approved and sent"
+        REJECTED = "rejected", "Rejected"
+
+    brand = models.ForeignKey(Brand, on_delete=models.CASCADE, related_name="+")
+    conversation = models.ForeignKey("inbox.Conversation", on_delete=models.CASCADE, related_name="approvals")
+    text = models.TextField()
+    visibility = models.CharField(max_length=10)
+    reasons = models.JSONField(default=list, blank=True)
+    findings = models.JSONField(default=list, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    comment = models.TextField(blank=True)
+    post = models.OneToOneField("inbox.Post", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField()
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["brand", "status", "created_at"], name="composer_approval_queue")]
+
+    def __str__(self) -> str:
+        return f"approval {self.pk} ({self.status})"

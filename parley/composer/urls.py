@@ -7,6 +7,9 @@ from . import views
 app_name = "composer"
 
 urlpatterns = [
+    path("compose/approvals", views.approvals, name="approvals"),
+    path("compose/approvals/<dbid:approval_id>/approve", views.decide, {"decision": "approve"}, name="approve"),
+    path("compose/approvals/<dbid:approval_id>/reject", views.decide, {"decision": "reject"}, name="reject"),
     path("c/<dbid:conversation_id>/compose/", views.page, name="page"),
     path("c/<dbid:conversation_id>/compose/check", views.check, name="check"),
     path("c/<dbid:conversation_id>/compose/send", views.send, name="send"),

@@ -8,6 +8,8 @@
 - GET  c/<id>/compose/templates?q= -> {"templates": [...]}  ("/" search, fitting templates first)
 - POST c/<id>/compose/templates/<tid>/use {"eta"} -> {"text"}
 - GET  c/<id>/compose/              a page with the composer (HTML)
+- GET  compose/approvals           replies waiting for approval (a supervisor's queue; an agent's own)
+- POST compose/approvals/<id>/approve {"text"?, "comment"?} | .../reject {"comment"}
 Bodies are JSON or form-encoded. Errors are JSON: {"error": "..."} with 400, 403, 404, 409 or 413.
 """
 
@@ -27,7 +29,7 @@ from parley.inbox.actions import MAX_REPLY_CHARS
 
 from . import actions
 from .guardrails import ContextError, blocking
-from .models import Template
+from .models import Approval, Template
 from .scoping import Situation, fits, search
 from .suggestions.history import suggestions_for
 
@@ -133,6 +135,9 @@ def send(request, brand, conversation_id):
     except actions.GuardrailBlocked as exc:
         return JsonResponse({"error": str(exc), "findings": [f.as_dict() for f in exc.findings], "blocked": True,
                              "can_override": can_manage(request.user, brand)}, status=409)
+    if sent.post is None:
+        return JsonResponse({"approval_id": sent.approval.pk, "reasons": sent.approval.reasons,
+                             "findings": [f.as_dict() for f in sent.findings]}, status=202)
     return JsonResponse({"post_id": sent.post.pk, "visibility": sent.post.visibility, "overridden": sent.overridden,
                          "findings": [f.as_dict() for f in sent.findings]}, status=201)
 
@@ -209,3 +214,55 @@ def _int(value) -> int:
         return int(value)
     except (TypeError, ValueError):
         raise BadRequest("template_id must be a number") from None
+
+
+def _approval(request, brand, approval_id) -> Approval:
+    item = Approval.objects.filter(brand=brand, pk=approval_id).first()
+    if item is None:
+        raise Http404("No such approval")
+    access_conversation(request.user, brand, item.conversation_id, WRITE)  # 404 outside the user's teams
+    return item
+
+
+def _approval_dict(item: Approval) -> dict:
+    return {"id": item.pk, "conversation_id": item.conversation_id, "text": item.text, "visibility": item.visibility,
+            "reasons": item.reasons, "findings": item.findings, "status": item.status,
+            "requested_by": item.requested_by.get_username() if item.requested_by else "",
+            "comment": item.comment, "post_id": item.post_id, "created_at": item.created_at.isoformat()}
+
+
+@login_required
+@require_GET
+@_json_errors
+def approvals(request, brand):
+    """Replies waiting for approval: a supervisor's queue, or an agent's own requests."""
+    brand, _ = access_brand(request.user, brand)
+    items = Approval.objects.filter(brand=brand).select_related("requested_by").order_by("created_at")
+    if can_manage(request.user, brand):
+        items = items.filter(status=Approval.Status.PENDING)
+    else:
+        items = items.filter(requested_by=request.user)
+    return JsonResponse({"approvals": [_approval_dict(i) for i in items[:200]]})
+
+
+@login_required
+@require_POST
+@_json_errors
+def decide(request, brand, approval_id, decision):
+    brand, _ = access_brand(request.user, brand)
+    item = _approval(request, brand, approval_id)
+    data = _payload(request)
+    comment = str(data.get("comment") or "")[:2000]
+    if decision == "approve":
+        text = data.get("text") or ""
+        if not isinstance(text, str) or len(text) > MAX_REPLY_CHARS:
+            raise BadRequest("text must be a string of at most 10,000 characters")
+        try:
+            actions.approve_reply(item, request.user, text=text, comment=comment)
+        except actions.GuardrailBlocked as exc:
+            return JsonResponse({"error": str(exc), "findings": [f.as_dict() for f in exc.findings], "blocked": True},
+                                status=409)
+    else:
+        actions.reject_reply(item, request.user, comment=comment)
+    item.refresh_from_db()
+    return JsonResponse(_approval_dict(item))

@@ -130,6 +130,10 @@
           findingsBox.replaceChildren();
           overrideBox.hidden = true;
           box.dispatchEvent(new CustomEvent("composer:sent", { bubbles: true, detail: r.data }));
+        } else if (r.status === 202) {
+          status.textContent = "Sent to a supervisor for approval: " + (r.data.reasons || []).join(" ");
+          text.value = "";
+          findingsBox.replaceChildren();
         } else if (r.status === 409) {
           status.textContent = r.data.error;
           showFindings({ findings: r.data.findings, blocked: true, can_override: !overrideBox.hidden || r.data.can_override });
