@@ -200,3 +200,66 @@ def sample_replies(data_dir) -> list[dict]:
                             "text": html.unescape(row["text"]), "channel": "x", "visibility": "public",
                             "brand": {}})
     return out
+
+
+# --- suggestion retrieval, measured on the IBM conversations ----------------------------------
+
+
+def retrieval_quality(data_dir, k: int = 3) -> dict:
+    """How often the suggestions from history point to the right support document.
+
+    The IBM dev conversations each end with an agent's reply linking a document (`doc_id`).
+    For every conversation, the customer's turns are the query and the other conversations of
+    the same brand are the history (Parley's index is per brand); the suggestions are ranked as
+    in the composer (20 nearest past posts, near-identical replies grouped, groups scored by the
+    sum of their similarities). A hit at k: one of the first k suggestions was a reply that
+    linked the same document. Compared with the nearest neighbour alone and with always
+    suggesting the brand's most frequent document (leave-one-out). Dev split only.
+    """
+    from collections import Counter, defaultdict
+    from pathlib import Path
+
+    from .suggestions.ranking import Situation, from_history
+    from .suggestions.retrieval import Pair, ReplyIndex
+
+    with open(Path(data_dir) / "ibm-twitter-customer-care" / "dev.json", encoding="utf-8") as f:
+        conversations = json.load(f)
+    by_brand: dict[str, list[tuple[str, str, str]]] = defaultdict(list)
+    for conv in conversations:
+        url = conv.get("agentURL") or {}
+        turns = [t["message"] for t in conv["dialogContent"] if "client" in t]
+        if url.get("doc_id") and turns:
+            by_brand[conv["dialogHeader"]["company"]].append((" ".join(turns), url.get("url_utterance", ""), url["doc_id"]))
+    from .suggestions import ranking
+
+    floors = sorted({0.0, 0.05, ranking.SIMILARITY_FLOOR, 0.2})
+    counts = {floor: [0, 0, 0] for floor in floors}  # shown, hit at 1, hit at k
+    nearest = base = total = 0
+    for items in by_brand.values():
+        if len(items) < 2:
+            continue
+        for i, (query, _, doc) in enumerate(items):
+            others = [item for j, item in enumerate(items) if j != i]
+            index = ReplyIndex([Pair(q, r, n) for n, (q, r, _) in enumerate(others)])
+            neighbours = index.query(query, k=20)
+            for floor in floors:
+                ranked = [others[sug.source_id][2] for sug in from_history(neighbours, Situation(), limit=k, floor=floor)]
+                counts[floor][0] += bool(ranked)
+                counts[floor][1] += bool(ranked) and ranked[0] == doc
+                counts[floor][2] += doc in ranked
+            majority = Counter(d for _, _, d in others).most_common(1)[0][0]
+            total += 1
+            nearest += bool(neighbours) and others[neighbours[0].pair.conversation_id][2] == doc
+            base += majority == doc
+    return {
+        "conversations": total,
+        "brands": len([b for b in by_brand.values() if len(b) >= 2]),
+        "nearest_neighbour_at_1": round(nearest / total, 3),
+        "baseline_majority": round(base / total, 3),
+        "by_floor": {
+            floor: {"shown": round(shown / total, 3), "hit_at_1": round(h1 / total, 3),
+                    f"hit_at_{k}": round(hk / total, 3), "right_when_shown": round(h1 / shown, 3) if shown else None}
+            for floor, (shown, h1, hk) in counts.items()
+        },
+        "floor_in_use": ranking.SIMILARITY_FLOOR,
+    }

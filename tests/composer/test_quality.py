@@ -50,3 +50,18 @@ def test_every_finding_on_real_replies_is_labelled_and_false_alarms_stay_rare():
 def test_held_out_real_sample_has_no_false_alarms():
     data = shared_path("data", "twcs-sample").parent
     assert real_findings(sample_replies(data)) == []
+
+
+def test_suggestions_from_history_find_the_right_document_on_ibm_conversations():
+    from parley.composer.quality import retrieval_quality
+
+    data = shared_path("data", "ibm-twitter-customer-care").parent
+    q = retrieval_quality(data)
+    assert q["conversations"] >= 500
+    everything = q["by_floor"][0.0]
+    # Grouping near-identical replies beats the nearest neighbour alone and the majority answer.
+    assert everything["hit_at_1"] > q["nearest_neighbour_at_1"]
+    assert everything["hit_at_1"] > q["baseline_majority"]
+    assert everything["hit_at_3"] >= 0.45
+    in_use = q["by_floor"][q["floor_in_use"]]
+    assert in_use["right_when_shown"] >= 0.5

@@ -25,7 +25,9 @@ OUTCOME_WORDS = {
     "information": "some information", "apology": "an apology",
 }
 ANGER_CALL = 0.7
-SIMILARITY_FLOOR = 0.2
+# Past posts less similar than this are not suggested from (cosine of TF-IDF vectors). Chosen
+# from the coverage/precision table in docs/composer.md (IBM dev conversations).
+SIMILARITY_FLOOR = 0.1
 _LEADING_MENTIONS = re.compile(r"^(?:@\w+[\s,]*)+")
 _SIGNATURE = re.compile(r"\s*(?:\^|/|-|\*)\s?[A-Z]{1,3}\s*$")
 
@@ -95,24 +97,29 @@ def personalise(reply: str, old_name: str, new_name: str) -> str:
     return text
 
 
-def from_history(hits: list[Hit], s: Situation, limit: int = 3) -> list[Suggestion]:
-    out: list[Suggestion] = []
+def from_history(hits: list[Hit], s: Situation, limit: int = 3, floor: float | None = None) -> list[Suggestion]:
+    """Past replies, grouped when near-identical; a group scores the sum of its similarities.
+
+    An answer agents gave to several similar posts outranks one given once to a slightly more
+    similar post (a vote of the nearest neighbours; docs/composer.md has the measurement).
+    """
+    groups: list[Suggestion] = []
     for hit in hits:
-        if hit.similarity < SIMILARITY_FLOOR:
+        if hit.similarity < (SIMILARITY_FLOOR if floor is None else floor):
             continue
         text = personalise(hit.pair.reply, hit.pair.customer_first_name, s.customer_first_name)
         if len(text) < 15:
             continue
-        twin = next((o for o in out if fuzz.ratio(o.text, text) >= 90), None)
+        weight = hit.similarity * (1.1 if hit.pair.resolved else 1.0)
+        twin = next((g for g in groups if fuzz.ratio(g.text, text, score_cutoff=90)), None)
         if twin is not None:
-            twin.score += 0.05  # the same answer given to several similar posts: a better sign
+            twin.score += weight
             continue
-        score = hit.similarity * (1.1 if hit.pair.resolved else 1.0)
-        out.append(Suggestion("history", text, score, f"An agent's reply to a similar post ({hit.similarity:.0%} alike).",
-                              hit.pair.conversation_id))
-        if len(out) >= limit * 2:
-            break
-    return sorted(out, key=lambda o: -o.score)[:limit]
+        groups.append(Suggestion("history", text, weight, f"An agent's reply to a similar post ({hit.similarity:.0%} alike).",
+                                 hit.pair.conversation_id))
+    for g in groups:
+        g.score = min(g.score, 0.99)  # above every rule-based suggestion only when it is very well supported
+    return sorted(groups, key=lambda o: -o.score)[:limit]
 
 
 def from_templates(rendered: list[tuple[int, str, int]], limit: int = 2) -> list[Suggestion]:
