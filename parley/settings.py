@@ -286,6 +286,26 @@ PARLEY_CSAT_VALID_DAYS = env_int("PARLEY_CSAT_VALID_DAYS", 14, 1)
 
 
 # --- composer: templates, suggestions, guardrails --------------------------------
+# Guardrails (docs/guardrails.md): the default apology policy (brands override it), and when a
+# reply counts as a blanket statement (as many near-identical public replies to other customers
+# within the window). Phone numbers use PARLEY_TRIAGE_PHONE_REGION unless the brand sets phone_region.
+PARLEY_COMPOSER_APOLOGY_POLICY = env_str("PARLEY_COMPOSER_APOLOGY_POLICY", "sympathy_only")
+if PARLEY_COMPOSER_APOLOGY_POLICY not in ("sympathy_only", "always_apologise"):
+    raise ImproperlyConfigured(
+        f"PARLEY_COMPOSER_APOLOGY_POLICY={PARLEY_COMPOSER_APOLOGY_POLICY!r} must be sympathy_only or always_apologise"
+    )
+PARLEY_COMPOSER_BLANKET_MIN_REPEATS = env_int("PARLEY_COMPOSER_BLANKET_MIN_REPEATS", 3, 1)
+PARLEY_COMPOSER_BLANKET_WINDOW_HOURS = env_int("PARLEY_COMPOSER_BLANKET_WINDOW_HOURS", 24, 1)
+# Suggestions (docs/composer.md): how many past replies the retrieval index holds per brand, and
+# how old (seconds) an index may get before it is rebuilt.
+PARLEY_COMPOSER_SUGGESTION_HISTORY = env_int("PARLEY_COMPOSER_SUGGESTION_HISTORY", 100_000, 100)
+PARLEY_COMPOSER_SUGGESTION_REFRESH_SECONDS = env_int("PARLEY_COMPOSER_SUGGESTION_REFRESH_SECONDS", 600, 0)
+# Optional drafting backend speaking the OpenAI-compatible chat API (off when the URL is empty);
+# its drafts are suggestions and pass the guardrails like any other.
+PARLEY_COMPOSER_DRAFT_URL = env_str("PARLEY_COMPOSER_DRAFT_URL", "")
+PARLEY_COMPOSER_DRAFT_MODEL = env_str("PARLEY_COMPOSER_DRAFT_MODEL", "")
+PARLEY_COMPOSER_DRAFT_API_KEY = env_str("PARLEY_COMPOSER_DRAFT_API_KEY", "")
+PARLEY_COMPOSER_DRAFT_TIMEOUT = env_float("PARLEY_COMPOSER_DRAFT_TIMEOUT", 5.0, 0.1)
 
 
 

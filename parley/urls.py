@@ -20,6 +20,7 @@ urlpatterns = [
     path("b/<slug:brand>/follow-ups/", include("parley.sla.urls")),
     path("csat/<str:token>/", csat_views.survey, name="csat"),
     path("b/<slug:brand>/", include("parley.inbox.urls")),
+    path("b/<slug:brand>/", include("parley.composer.urls")),
     path("api/", include("parley.api.urls")),
     path("admin/", admin.site.urls),
 ]

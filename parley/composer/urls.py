@@ -1,0 +1,20 @@
+from django.urls import path
+
+from parley.inbox import urls as inbox_urls  # noqa: F401  (registers the "dbid" converter)
+
+from . import views
+
+app_name = "composer"
+
+urlpatterns = [
+    path("compose/approvals", views.approvals, name="approvals"),
+    path("compose/approvals/<dbid:approval_id>/approve", views.decide, {"decision": "approve"}, name="approve"),
+    path("compose/approvals/<dbid:approval_id>/reject", views.decide, {"decision": "reject"}, name="reject"),
+    path("c/<dbid:conversation_id>/compose/", views.page, name="page"),
+    path("c/<dbid:conversation_id>/compose/check", views.check, name="check"),
+    path("c/<dbid:conversation_id>/compose/send", views.send, name="send"),
+    path("c/<dbid:conversation_id>/compose/handoff", views.handoff, name="handoff"),
+    path("c/<dbid:conversation_id>/compose/suggestions", views.suggestions, name="suggestions"),
+    path("c/<dbid:conversation_id>/compose/templates", views.templates, name="templates"),
+    path("c/<dbid:conversation_id>/compose/templates/<dbid:template_id>/use", views.use_template, name="use_template"),
+]
