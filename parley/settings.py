@@ -252,6 +252,22 @@ PARLEY_TRIAGE_PHONE_REGION = env_str("PARLEY_TRIAGE_PHONE_REGION", "US").upper()
 PARLEY_TRIAGE_MAX_ATTEMPTS = env_int("PARLEY_TRIAGE_MAX_ATTEMPTS", 5, 1)
 
 # --- channels: platform connectors, webhooks, outbox (docs/channels.md) ----------
+# Platform API base URLs (point them at `parley simulate` in tests and demos).
+PARLEY_X_API_BASE = env_str("PARLEY_X_API_BASE", "https://api.x.com").rstrip("/")
+PARLEY_GRAPH_API_BASE = env_str("PARLEY_GRAPH_API_BASE", "https://graph.facebook.com").rstrip("/")
+PARLEY_GRAPH_API_VERSION = env_str("PARLEY_GRAPH_API_VERSION", "v21.0")
+# App secrets that sign webhook deliveries (X consumer secret, Meta app secret) and
+# the verify token Meta echoes when subscribing (derived from SECRET_KEY when unset).
+PARLEY_X_CONSUMER_SECRET = env_str("PARLEY_X_CONSUMER_SECRET", "")
+PARLEY_META_APP_SECRET = env_str("PARLEY_META_APP_SECRET", "")
+PARLEY_META_VERIFY_TOKEN = env_str("PARLEY_META_VERIFY_TOKEN", "")
+# Largest webhook body accepted (bytes); larger ones get 413.
+PARLEY_WEBHOOK_MAX_BYTES = env_int("PARLEY_WEBHOOK_MAX_BYTES", 1_048_576, 1024)
+# Outbox: attempts before a send fails for good, first retry delay (doubles each time, capped), HTTP timeout.
+PARLEY_OUTBOX_MAX_ATTEMPTS = env_int("PARLEY_OUTBOX_MAX_ATTEMPTS", 6, 1)
+PARLEY_OUTBOX_BACKOFF_SECONDS = env_float("PARLEY_OUTBOX_BACKOFF_SECONDS", 30.0, 0.0)
+PARLEY_OUTBOX_BACKOFF_MAX_SECONDS = env_float("PARLEY_OUTBOX_BACKOFF_MAX_SECONDS", 3600.0, 0.0)
+PARLEY_PLATFORM_TIMEOUT_SECONDS = env_float("PARLEY_PLATFORM_TIMEOUT_SECONDS", 10.0, 0.1)
 
 
 # --- workflow: routing, assignment, SLAs, follow-ups ----------------------------

@@ -17,5 +17,7 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("b/<slug:brand>/", include("parley.inbox.urls")),
     path("api/", include("parley.api.urls")),
+    path("hooks/", include("parley.platforms.urls_hooks")),
+    path("b/<slug:brand>/channels/", include("parley.platforms.urls")),
     path("admin/", admin.site.urls),
 ]
