@@ -8,10 +8,23 @@ An adapter (x/, meta/, ...) holds three modules of the same shape:
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from parley.inbox.ingest import IncomingPost
+
+
+MAX_ID_CHARS = 128  # Post.platform_id
+
+
+def stored_id(platform_id: str) -> str:
+    """The id we store: the platform's own, or a stable digest of it when longer than our column
+    (Instagram message ids run to ~180 characters)."""
+    platform_id = str(platform_id or "")
+    if len(platform_id) <= MAX_ID_CHARS:
+        return platform_id
+    return "sha256:" + hashlib.sha256(platform_id.encode()).hexdigest()
 
 
 class ParseError(ValueError):

@@ -107,7 +107,7 @@ def apply(channel: ChannelAccount, event: Event, first_time: bool = True) -> str
             text=str(comment.get("text") or ""),
             created_at=_graph_time(comment.get("timestamp")),
             kind="mention",
-            author=AuthorData(platform_user_id=f"ig:{comment.get('username') or 'unknown'}",
+            author=AuthorData(platform_user_id=str((comment.get("from") or {}).get("id") or f"ig:{comment.get('username')}"),
                               handle=str(comment.get("username") or "")),
             platform_conversation_id=event.media_id,
             raw=comment,

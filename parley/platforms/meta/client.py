@@ -8,7 +8,7 @@ from datetime import datetime, timedelta, timezone
 from django.conf import settings
 
 from .. import http
-from ..base import Client, Permanent, RateLimited, Refused, Sent, SendContext, Temporary, TokenInvalid
+from ..base import Client, Permanent, RateLimited, Refused, Sent, SendContext, Temporary, TokenInvalid, stored_id
 from .parse import fb_url
 
 THROTTLING_CODES = {4, 17, 32, 613} | set(range(80001, 80015))
@@ -76,7 +76,7 @@ class MetaClient(Client):
             mid = str(data.get("message_id") or "")
             if not mid:
                 raise Permanent("the Graph API accepted the message but returned no message_id")
-            return Sent(mid, "", data)
+            return Sent(stored_id(mid), "", data)
         target = post.in_reply_to_id
         if not target:
             raise Refused("a public reply needs the comment or post it answers")

@@ -7,7 +7,7 @@ from datetime import datetime, timezone
 
 from parley.inbox.ingest import AuthorData, IncomingPost
 
-from ..base import Deleted, Edited, Event, Ignored, Liked, MentionRef, NewPost, ParseError
+from ..base import Deleted, Edited, Event, Ignored, Liked, MentionRef, NewPost, ParseError, stored_id
 
 OBJECTS = {"page": "facebook", "instagram": "instagram"}
 
@@ -123,12 +123,12 @@ def messaging_events(platform: str, account_id: str, item: dict) -> list[Event]:
     at = _time(item.get("timestamp"))
     if isinstance(item.get("message_edit"), dict):
         edit = item["message_edit"]
-        return [Edited(platform, account_id, platform_id=str(edit.get("mid") or ""), text=str(edit.get("text") or ""), at=at)]
+        return [Edited(platform, account_id, platform_id=stored_id(edit.get("mid")), text=str(edit.get("text") or ""), at=at)]
     message = item.get("message")
     if not isinstance(message, dict):
         kinds = sorted(k for k in item if k not in ("sender", "recipient", "timestamp"))
         return [Ignored(platform, account_id, reason=f"messaging {', '.join(kinds) or 'event'}")]
-    mid = str(message.get("mid") or "")
+    mid = stored_id(message.get("mid"))
     if not mid:
         raise ParseError("message without mid")
     if message.get("is_deleted"):
