@@ -27,6 +27,17 @@ def stored_id(platform_id: str) -> str:
     return "sha256:" + hashlib.sha256(platform_id.encode()).hexdigest()
 
 
+def clean_raw(value):
+    """The payload kept on the post, without NUL characters (PostgreSQL's jsonb refuses them)."""
+    if isinstance(value, str):
+        return value.replace("\x00", "")
+    if isinstance(value, dict):
+        return {clean_raw(k): clean_raw(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [clean_raw(v) for v in value]
+    return value
+
+
 class ParseError(ValueError):
     """A verified body that does not have the platform's shape; it becomes a dead letter."""
 

@@ -13,7 +13,7 @@ from parley.inbox.ingest import AuthorData, IncomingPost
 from parley.inbox.models import Post
 
 from . import actions, adapters
-from .base import Deleted, Edited, Event, Ignored, Liked, MentionRef, NewPost, ParseError, SendError
+from .base import clean_raw, Deleted, Edited, Event, Ignored, Liked, MentionRef, NewPost, ParseError, SendError
 from .models import ChannelAccount, Tombstone, WebhookDelivery
 
 log = logging.getLogger(__name__)
@@ -128,6 +128,7 @@ def _graph_time(value):
 
 
 def _new_post(channel: ChannelAccount, post: IncomingPost, own: bool) -> str:
+    post.raw = clean_raw(post.raw)
     if own:
         outcome = _link_own(channel, post)
         if outcome:
