@@ -29,13 +29,19 @@ def accept_delivery(family: str, body: bytes, now: datetime | None = None) -> tu
     from . import tasks
 
     key = hashlib.sha256(body).hexdigest()
-    with transaction.atomic():
-        delivery, created = WebhookDelivery.objects.get_or_create(
-            platform=family, key=key, defaults={"body": body, "received_at": now or timezone.now()}
-        )
-        if created:
+    # Insert first (one statement in the common case); the unique constraint recognises a redelivery.
+    try:
+        with transaction.atomic():
+            delivery = WebhookDelivery.objects.create(
+                platform=family, key=key, body=body, received_at=now or timezone.now()
+            )
             tasks.process_delivery.enqueue(delivery.pk)
-    return delivery, created
+            return delivery, True
+    except IntegrityError:
+        existing = WebhookDelivery.objects.filter(platform=family, key=key).first()
+        if existing is None:
+            raise
+        return existing, False
 
 
 def finish_delivery(delivery: WebhookDelivery, state: str, summary: dict, error: str = "") -> None:
