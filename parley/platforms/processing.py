@@ -13,7 +13,7 @@ from parley.inbox.ingest import AuthorData, IncomingPost
 from parley.inbox.models import Post
 
 from . import actions, adapters
-from .base import clean_raw, Deleted, Edited, Event, Ignored, Liked, MentionRef, NewPost, ParseError, SendError
+from .base import Deleted, Edited, Event, Ignored, Liked, MentionRef, NewPost, ParseError, clean_raw
 from .models import ChannelAccount, Tombstone, WebhookDelivery
 
 log = logging.getLogger(__name__)
@@ -50,7 +50,7 @@ def process(delivery: WebhookDelivery) -> WebhookDelivery:
             except inbox.InvalidPost as error:
                 counts["invalid"] += 1
                 errors.append(f"{type(event).__name__}: invalid post: {error}")
-            except (SendError, Exception) as error:  # noqa: BLE001 - kept as a dead letter, never lost
+            except Exception as error:  # noqa: BLE001 - kept as a dead letter, never lost
                 log.exception("webhook delivery %s: %s failed", delivery.pk, type(event).__name__)
                 counts["error"] += 1
                 errors.append(f"{type(event).__name__}: {type(error).__name__}: {error}")

@@ -130,10 +130,18 @@ def retry(request, brand, post_id):
     return redirect(reverse("inbox:conversation", kwargs={"brand": brand.slug, "conversation_id": post.conversation_id}))
 
 
+def _installation_admin(request, slug):
+    """Dead letters are installation-wide (an unreadable body names no brand): superusers only."""
+    brand, role = access_brand(request.user, slug)
+    if not request.user.is_superuser:
+        raise PermissionDenied("Only the installation's administrators see webhook dead letters")
+    return brand, role
+
+
 @login_required
 def deliveries(request, brand):
-    """Webhook deliveries that could not be processed (they are installation-wide; brand admins see them)."""
-    brand, role = _admin_brand(request, brand)
+    """Webhook deliveries that could not be processed."""
+    brand, role = _installation_admin(request, brand)
     dead = WebhookDelivery.objects.filter(state=WebhookDelivery.State.DEAD)[:100]
     return render(request, "platforms/deliveries.html", _context(request, brand, role, dead=dead))
 
@@ -141,7 +149,7 @@ def deliveries(request, brand):
 @login_required
 @require_POST
 def replay(request, brand, delivery_id):
-    brand, _ = _admin_brand(request, brand)
+    brand, _ = _installation_admin(request, brand)
     delivery = WebhookDelivery.objects.filter(pk=delivery_id, state=WebhookDelivery.State.DEAD).first()
     if delivery is None:
         raise Http404("No such dead letter")
