@@ -268,6 +268,13 @@ PARLEY_OUTBOX_MAX_ATTEMPTS = env_int("PARLEY_OUTBOX_MAX_ATTEMPTS", 6, 1)
 PARLEY_OUTBOX_BACKOFF_SECONDS = env_float("PARLEY_OUTBOX_BACKOFF_SECONDS", 30.0, 0.0)
 PARLEY_OUTBOX_BACKOFF_MAX_SECONDS = env_float("PARLEY_OUTBOX_BACKOFF_MAX_SECONDS", 3600.0, 0.0)
 PARLEY_PLATFORM_TIMEOUT_SECONDS = env_float("PARLEY_PLATFORM_TIMEOUT_SECONDS", 10.0, 0.1)
+# YouTube comment polling: API base, the project's daily quota, the share polling may spend
+# (the rest is kept for replies at 50 units each), seconds between polls, pages per poll.
+PARLEY_YOUTUBE_API_BASE = env_str("PARLEY_YOUTUBE_API_BASE", "https://www.googleapis.com").rstrip("/")
+PARLEY_YOUTUBE_DAILY_QUOTA = env_int("PARLEY_YOUTUBE_DAILY_QUOTA", 10000, 1)
+PARLEY_YOUTUBE_POLL_QUOTA = env_int("PARLEY_YOUTUBE_POLL_QUOTA", 5000, 0)
+PARLEY_YOUTUBE_POLL_SECONDS = env_int("PARLEY_YOUTUBE_POLL_SECONDS", 300, 10)
+PARLEY_YOUTUBE_MAX_PAGES = env_int("PARLEY_YOUTUBE_MAX_PAGES", 10, 1)
 
 
 # --- workflow: routing, assignment, SLAs, follow-ups ----------------------------

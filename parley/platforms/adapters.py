@@ -9,6 +9,7 @@ from .meta.client import MetaClient
 from .x import parse as x_parse
 from .x import webhooks as x_webhooks
 from .x.client import XClient
+from .youtube.client import YouTubeClient
 
 # Webhook family -> (webhooks module, parse function).
 WEBHOOKS = {
@@ -16,7 +17,7 @@ WEBHOOKS = {
     "meta": (meta_webhooks, meta_parse.parse),
 }
 
-CLIENTS = {"x": XClient, "facebook": MetaClient, "instagram": MetaClient}
+CLIENTS = {"x": XClient, "facebook": MetaClient, "instagram": MetaClient, "youtube": YouTubeClient}
 
 
 def parser(family: str):

@@ -163,3 +163,23 @@ class Tombstone(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["brand", "platform", "platform_id"], name="tombstone_unique")
         ]
+
+
+class PollState(models.Model):
+    """Where polling of a channel stands (YouTube comments): the newest time already seen."""
+
+    channel = models.OneToOneField(ChannelAccount, on_delete=models.CASCADE, related_name="poll_state")
+    cursor = models.DateTimeField(null=True, blank=True)
+    last_polled_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.TextField(blank=True, default="")
+
+
+class QuotaUsage(models.Model):
+    """Units of a platform's daily quota spent (YouTube: per Google Cloud project, so per installation)."""
+
+    api = models.CharField(max_length=20)
+    day = models.DateField()
+    used = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["api", "day"], name="quota_usage_unique")]

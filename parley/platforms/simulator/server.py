@@ -51,6 +51,8 @@ class State:
     x_user: dict = field(default_factory=lambda: {"id": "1001", "name": "Acme Help", "username": "AcmeHelp"})
     page: dict = field(default_factory=lambda: {"id": "448242228374517", "name": "Acme"})
     mentions: dict = field(default_factory=dict)  # comment id -> mentioned_comment object
+    # YouTube: pages of commentThreads.list by page token ("" = the first page).
+    youtube_pages: dict = field(default_factory=dict)
 
 
 GRAPH_PATH = re.compile(r"^/v\d+\.\d+(/.*)$")
@@ -111,8 +113,9 @@ class Handler(BaseHTTPRequestHandler):
         graph = GRAPH_PATH.match(parsed.path)
         if parsed.path.startswith("/_sim/"):
             return self._control(method, parsed.path, body)
-        api = "graph" if graph else "x"
-        path = graph.group(1) if graph else parsed.path
+        youtube = parsed.path.startswith("/youtube/v3/")
+        api = "graph" if graph else "youtube" if youtube else "x"
+        path = graph.group(1) if graph else parsed.path[len("/youtube/v3"):] if youtube else parsed.path
         record = Recorded(method, parsed.path, query, {k.lower(): v for k, v in self.headers.items()}, body, api)
         with self.state.lock:
             self.state.requests.append(record)
@@ -123,6 +126,8 @@ class Handler(BaseHTTPRequestHandler):
             return self._token_error(api)
         if api == "x":
             return self._x(method, path, body)
+        if api == "youtube":
+            return self._youtube(method, path, body, query)
         return self._graph(method, path, body, query)
 
     def _take_fault(self, target: str) -> Fault | None:
@@ -140,6 +145,11 @@ class Handler(BaseHTTPRequestHandler):
             return self._send(504, {"title": "Gateway Timeout"})
         if fault.kind == "token":
             return self._token_error(api)
+        if api == "youtube":
+            reason, status = {"rate_limit": ("quotaExceeded", 403), "bad_request": ("commentsDisabled", 403)}.get(
+                fault.kind, ("backendError", 500))
+            return self._send(status, {"error": {"code": status, "message": f"The request failed: {reason}.",
+                                                 "errors": [{"message": reason, "domain": "youtube", "reason": reason}]}})
         if api == "x":
             if fault.kind == "rate_limit":
                 reset = int(time.time()) + fault.reset_in
@@ -164,6 +174,10 @@ class Handler(BaseHTTPRequestHandler):
                                           "type": "OAuthException", "code": 2, "is_transient": True, "fbtrace_id": "SimTrace"}})
 
     def _token_error(self, api: str) -> None:
+        if api == "youtube":
+            return self._send(401, {"error": {"code": 401, "message": "Request had invalid authentication credentials.",
+                                              "errors": [{"message": "Invalid Credentials", "domain": "global",
+                                                          "reason": "authError"}], "status": "UNAUTHENTICATED"}})
         if api == "x":
             return self._send(401, {"title": "Unauthorized", "type": "about:blank", "status": 401, "detail": "Unauthorized"})
         return self._send(400, {"error": {"message": "Error validating access token: Session has expired",
@@ -232,6 +246,29 @@ class Handler(BaseHTTPRequestHandler):
             return self._send(200, {"mentioned_comment": comment, "id": parts[0]})
         return self._send(400, {"error": {"message": f"Unknown path components: /{'/'.join(parts)}",
                                           "type": "OAuthException", "code": 2500, "fbtrace_id": "SimTrace"}})
+
+    # --- YouTube Data API v3 ---------------------------------------------------------------
+
+    def _youtube(self, method: str, path: str, body: dict, query: dict) -> None:
+        if method == "GET" and path == "/commentThreads":
+            page = self.state.youtube_pages.get(query.get("pageToken", ""))
+            if page is None:
+                return self._send(400, {"error": {"code": 400, "message": "The page token is invalid.",
+                                                  "errors": [{"reason": "invalidPageToken"}]}})
+            return self._send(200, page)
+        if method == "POST" and path == "/comments":
+            snippet = body.get("snippet") if isinstance(body.get("snippet"), dict) else {}
+            if not snippet.get("parentId") or not snippet.get("textOriginal"):
+                return self._send(400, {"error": {"code": 400, "message": "parentId and textOriginal are required",
+                                                  "errors": [{"reason": "invalidValue"}]}})
+            new = "Ugz" + self._new_id()
+            return self._send(200, {"kind": "youtube#comment", "etag": "sim", "id": new,
+                                    "snippet": {"parentId": snippet["parentId"], "textOriginal": snippet["textOriginal"],
+                                                "textDisplay": snippet["textOriginal"]}})
+        if method == "GET" and path == "/channels":
+            return self._send(200, {"kind": "youtube#channelListResponse",
+                                    "items": [{"id": "UCJrDMFOdv1I2k8n9oK_V21w", "snippet": {"title": "Acme"}}]})
+        return self._send(404, {"error": {"code": 404, "message": f"no route {method} {path}", "errors": [{"reason": "notFound"}]}})
 
     # --- control (for `parley simulate` users: faults and the record over HTTP) ---------------
 
