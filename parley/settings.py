@@ -275,6 +275,8 @@ PARLEY_YOUTUBE_DAILY_QUOTA = env_int("PARLEY_YOUTUBE_DAILY_QUOTA", 10000, 1)
 PARLEY_YOUTUBE_POLL_QUOTA = env_int("PARLEY_YOUTUBE_POLL_QUOTA", 5000, 0)
 PARLEY_YOUTUBE_POLL_SECONDS = env_int("PARLEY_YOUTUBE_POLL_SECONDS", 300, 10)
 PARLEY_YOUTUBE_MAX_PAGES = env_int("PARLEY_YOUTUBE_MAX_PAGES", 10, 1)
+# Inbound mail: the secret the mail relay signs raw messages with (POST /hooks/email/).
+PARLEY_EMAIL_WEBHOOK_SECRET = env_str("PARLEY_EMAIL_WEBHOOK_SECRET", "")
 
 
 # --- workflow: routing, assignment, SLAs, follow-ups ----------------------------

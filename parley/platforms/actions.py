@@ -192,6 +192,8 @@ def mark_needs_reauth(channel: ChannelAccount, reason: str) -> None:
 
 def add_channel(brand, platform: str, external_id: str, handle: str, actor) -> ChannelAccount:
     external_id = (external_id or "").strip()
+    if platform == "email":
+        external_id = external_id.lower()  # mail is routed by recipient address, compared lower-case
     if platform not in Platform.values:
         raise ActionError("Unknown platform")
     if not external_id or len(external_id) > 128:

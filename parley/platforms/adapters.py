@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 from .base import Client, Refused
+from .email import parse as email_parse
+from .email import webhooks as email_webhooks
+from .email.client import EmailClient
 from .meta import parse as meta_parse
 from .meta import webhooks as meta_webhooks
 from .meta.client import MetaClient
@@ -15,9 +18,11 @@ from .youtube.client import YouTubeClient
 WEBHOOKS = {
     "x": (x_webhooks, x_parse.parse),
     "meta": (meta_webhooks, meta_parse.parse),
+    "email": (email_webhooks, email_parse.parse),
 }
 
-CLIENTS = {"x": XClient, "facebook": MetaClient, "instagram": MetaClient, "youtube": YouTubeClient}
+CLIENTS = {"x": XClient, "facebook": MetaClient, "instagram": MetaClient, "youtube": YouTubeClient,
+           "email": EmailClient}
 
 
 def parser(family: str):

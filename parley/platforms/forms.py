@@ -8,7 +8,8 @@ CREDENTIAL_FIELDS = {
     "facebook": [("access_token", "Page access token (pages_manage_engagement, pages_messaging)")],
     "instagram": [("access_token", "Instagram access token (instagram_manage_comments, instagram_manage_messages)")],
     "youtube": [("access_token", "OAuth access token (youtube.force-ssl)")],
-    "email": [("smtp_password", "SMTP password")],
+    "email": [("smtp_host", "SMTP server"), ("smtp_port", "SMTP port (587: STARTTLS)"),
+              ("smtp_username", "SMTP user name"), ("smtp_password", "SMTP password")],
 }
 
 
@@ -23,7 +24,8 @@ def credentials_form(platform: str, data=None) -> forms.Form:
     form = forms.Form(data)
     for name, label in CREDENTIAL_FIELDS.get(platform, [("access_token", "Access token")]):
         # render_value=False: a stored secret is never sent back to the browser.
-        form.fields[name] = forms.CharField(
-            label=label, max_length=4000, widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "off"})
-        )
+        secret = "token" in name or "password" in name
+        widget = forms.PasswordInput(render_value=False, attrs={"autocomplete": "off"}) if secret else forms.TextInput()
+        form.fields[name] = forms.CharField(label=label, max_length=4000, widget=widget,
+                                            required=name in ("access_token", "smtp_host"))
     return form

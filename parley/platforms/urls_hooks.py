@@ -5,4 +5,5 @@ from . import webhooks
 urlpatterns = [
     path("x/", webhooks.x_webhook, name="hooks-x"),
     path("meta/", webhooks.meta_webhook, name="hooks-meta"),
+    path("email/", webhooks.email_webhook, name="hooks-email"),
 ]

@@ -23,7 +23,7 @@ from .forms import ChannelForm, credentials_form
 from .meta.webhooks import verify_token
 from .models import ChannelAccount, OutboxItem, WebhookDelivery
 
-WEBHOOK_FAMILY = {"x": "x", "facebook": "meta", "instagram": "meta"}
+WEBHOOK_FAMILY = {"x": "x", "facebook": "meta", "instagram": "meta", "email": "email"}
 
 
 def _admin_brand(request, slug):

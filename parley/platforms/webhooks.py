@@ -11,6 +11,7 @@ from django.http import HttpResponse, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 
 from . import actions
+from .email import webhooks as mail
 from .meta import webhooks as meta
 from .x import webhooks as x
 
@@ -74,3 +75,11 @@ def meta_webhook(request):
     return _plain(405, "GET or POST")
 
 
+
+
+@csrf_exempt
+def email_webhook(request):
+    """Raw RFC 5322 messages from the mail relay."""
+    if request.method != "POST":
+        return _plain(405, "POST")
+    return _receive(request, "email", mail.app_secret(), mail.SIGNATURE_HEADER, mail.signature_ok)

@@ -16,6 +16,7 @@ from parley.platforms.x import webhooks as x_hooks
 HERE = Path(__file__).resolve().parent
 X_SECRET = "z3ZX4v7mAAUGykl3EcmkqbartmuW8VFOOzCloLx9Q45P0hLrFu"  # the one of the shared known-answer file
 META_SECRET = "test_app_secret_123"
+EMAIL_SECRET = "mail-relay-secret"
 X_ACCOUNT = "2244994945"  # for_user_id of the shared X fixtures
 PAGE_ID = "448242228374517"
 IG_ACCOUNT = "17841474524784050"
@@ -31,6 +32,7 @@ def _secrets(settings):
     settings.PARLEY_X_CONSUMER_SECRET = X_SECRET
     settings.PARLEY_META_APP_SECRET = META_SECRET
     settings.PARLEY_META_VERIFY_TOKEN = "meatyhamhock"
+    settings.PARLEY_EMAIL_WEBHOOK_SECRET = EMAIL_SECRET
     settings.PARLEY_OUTBOX_BACKOFF_SECONDS = 30
     settings.PARLEY_OUTBOX_MAX_ATTEMPTS = 3
 
@@ -70,10 +72,15 @@ def ig_channel(brand):
 def signed_post(client, family: str, body: bytes, **extra):
     if family == "x":
         headers = {"HTTP_X_TWITTER_WEBHOOKS_SIGNATURE": x_hooks.sign(X_SECRET, body)}
+    elif family == "email":
+        from parley.platforms.email import webhooks as mail_hooks
+
+        headers = {"HTTP_X_PARLEY_SIGNATURE": mail_hooks.sign(EMAIL_SECRET, body)}
     else:
         headers = {"HTTP_X_HUB_SIGNATURE_256": meta_hooks.sign(META_SECRET, body)}
     headers.update(extra)
-    return client.post(f"/hooks/{family}/", data=body, content_type="application/json", **headers)
+    headers.setdefault("content_type", "message/rfc822" if family == "email" else "application/json")
+    return client.post(f"/hooks/{family}/", data=body, **headers)
 
 
 def process_queued() -> list[WebhookDelivery]:
