@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db.models import F
@@ -99,3 +99,19 @@ def due_items(now: datetime):
     return OutboxItem.objects.filter(
         Q(state=OutboxItem.State.QUEUED) | Q(state=OutboxItem.State.RETRY, next_attempt_at__lte=now)
     ).order_by("created_at")
+
+
+STALE_AFTER = timedelta(minutes=15)
+
+
+def recover_stale(now: datetime) -> int:
+    """Items left "sending" by a worker that died mid-call. The platform may or may not have accepted
+    them, and X has no idempotency key, so they are not resent blindly: they fail with a reason that
+    asks an agent to check the platform before pressing Retry."""
+    stale = OutboxItem.objects.filter(state=OutboxItem.State.SENDING, updated_at__lt=now - STALE_AFTER)
+    count = 0
+    for item in stale.select_related("post"):
+        actions.record_failure(item, "interrupted while sending: check on the platform whether it was "
+                                     "published before you retry", None, now)
+        count += 1
+    return count

@@ -223,3 +223,12 @@ def test_like_and_hide_actions(client, sim, x_channel, fb_channel):
     assert sim.requests[-1].path == f"/v21.0/{comment.platform_id}" and sim.requests[-1].body == {"is_hidden": "true"}
     # Queuing the same action twice is one item.
     assert actions.queue_outbox(mention, x_channel, OutboxItem.Action.LIKE).pk == like.pk
+
+
+def test_an_item_left_sending_by_a_dead_worker_fails_with_advice(client, sim, x_channel):
+    post, item = reply_to(client, "x", "x_aaa_tweet_create_events_mention.json", "@jane_c hello")
+    OutboxItem.objects.filter(pk=item.pk).update(state="sending", updated_at=timezone.now() - timedelta(hours=1))
+    assert outbox.recover_stale(timezone.now()) == 1
+    post.refresh_from_db()
+    assert post.delivery_status == "failed" and "check on the platform" in post.delivery_error
+    assert not sim.requests

@@ -23,6 +23,9 @@ class Command(BaseCommand):
     def handle(self, *args, what, **opts):
         if what == "run":
             results: dict[str, int] = {}
+            stale = outbox.recover_stale(timezone.now())
+            if stale:
+                results["interrupted"] = stale
             for item_id in list(outbox.due_items(timezone.now()).values_list("pk", flat=True)):
                 result = outbox.run(item_id)
                 results[result] = results.get(result, 0) + 1
