@@ -139,6 +139,10 @@ def record_failure(item: OutboxItem, reason: str, retry_at: datetime | None, now
             post.delivery_status = Post.Delivery.FAILED
             post.delivery_error = reason[:2000]
             post.save(update_fields=["delivery_status", "delivery_error"])
+        elif item.action == OutboxItem.Action.SEND:
+            # Still pending; say why and when the next attempt is (the API and the outbox page show it).
+            post.delivery_error = f"Will retry at {retry_at:%Y-%m-%d %H:%M:%S} UTC: {reason}"[:2000]
+            post.save(update_fields=["delivery_error"])
         if retry_at is None:
             record(post.brand, "outbox", f"outbox.{item.action}_failed", post, post.conversation, reason=reason[:500])
 

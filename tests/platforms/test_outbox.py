@@ -65,7 +65,7 @@ def test_x_429_waits_for_the_reset_and_pauses_only_that_channel(client, sim, x_c
     assert before + timedelta(seconds=110) < item.next_attempt_at < before + timedelta(seconds=130)
     assert x_channel.paused_until == item.next_attempt_at
     post.refresh_from_db()
-    assert post.delivery_status == "pending"
+    assert post.delivery_status == "pending" and post.delivery_error.startswith("Will retry at ")
     # Another channel sends meanwhile.
     other, other_item = reply_to(client, "meta", "meta_page_feed_comment_add.json", "Thanks Jane!")
     assert outbox.run(other_item.pk) == "sent"
@@ -76,6 +76,8 @@ def test_x_429_waits_for_the_reset_and_pauses_only_that_channel(client, sim, x_c
     assert len(sim.requests) == calls
     # After the reset it goes.
     assert outbox.run(item.pk, now=item.next_attempt_at + timedelta(seconds=1)) == "sent"
+    post.refresh_from_db()
+    assert post.delivery_status == "sent" and post.delivery_error == ""
 
 
 def test_x_401_marks_the_channel_for_reauthorisation_without_retrying(client, sim, x_channel, users):

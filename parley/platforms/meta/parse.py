@@ -60,8 +60,11 @@ def feed_events(page_id: str, value: dict, entry_time: datetime) -> list[Event]:
     if not object_id:
         raise ParseError("feed change without post_id or comment_id")
     at = _time(value.get("created_time"), entry_time)
-    if verb in ("remove", "hide"):
+    if verb == "remove":
         return [Deleted("facebook", page_id, platform_id=object_id, at=at)]
+    if verb in ("hide", "unhide"):
+        # The Page hid it (moderation): agents still see it, so it is not a deletion.
+        return [Ignored("facebook", page_id, reason=f"{item} {object_id} {verb}")]
     if verb == "edited":
         return [Edited("facebook", page_id, platform_id=object_id, text=str(value.get("message") or ""), at=at)]
     if verb != "add":
