@@ -64,6 +64,8 @@ class Edited(Event):
     platform_id: str = ""
     text: str = ""
     at: datetime | None = None
+    # The edited post in full, stored when the original was never seen (so its words are not lost).
+    fallback: IncomingPost | None = None
 
 
 @dataclass

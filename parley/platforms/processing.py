@@ -79,6 +79,8 @@ def apply(channel: ChannelAccount, event: Event, first_time: bool = True) -> str
     if isinstance(event, Edited):
         post = _stored(channel, event.platform, event.platform_id)
         if post is None:
+            if event.fallback is not None:
+                return _new_post(channel, event.fallback, own=event.fallback.direction == "out")
             return "edit_of_unknown"
         if post.is_deleted:
             return "edit_of_deleted"

@@ -156,3 +156,13 @@ def test_hostile_text_is_stored_as_text(client, x_channel):
     post = Post.objects.get()
     assert post.text.startswith("<script>alert(1)</script> \u202e") and "\x00" not in post.text
     assert len(post.text) <= 20000
+
+
+def test_an_edit_of_a_tweet_never_seen_is_stored_under_the_first_id(client, x_channel):
+    summary = deliver(client, "x", payload("x_edit.json")).summary
+    assert summary["created"] == 1
+    post = Post.objects.get()
+    assert post.platform_id == "1746893221001234567" and "#4412" in post.text
+    # The original arriving late changes nothing.
+    deliver(client, "x", shared("x_aaa_tweet_create_events_mention.json"))
+    assert Post.objects.count() == 1 and "#4412" in Post.objects.get().text

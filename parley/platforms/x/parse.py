@@ -75,12 +75,9 @@ def tweet_events(for_user_id: str, tweet: dict) -> list[Event]:
         kind = "mention"
     text = _tweet_text(tweet)
     at = _v11_time(tweet)
-    if first_id != tweet_id:
-        # An edit makes a new tweet id; the conversation keeps the first one, with the new text.
-        return [Edited(PLATFORM, for_user_id, platform_id=first_id, text=text, at=at)]
     post = IncomingPost(
         platform=PLATFORM,
-        platform_id=tweet_id,
+        platform_id=first_id,  # an edit makes a new tweet id; we keep the first one, with the new text
         text=text,
         created_at=at,
         direction="out" if own else "in",
@@ -94,6 +91,8 @@ def tweet_events(for_user_id: str, tweet: dict) -> list[Event]:
         replies=_count(tweet.get("reply_count")) or 0,
         raw=tweet,
     )
+    if first_id != tweet_id:
+        return [Edited(PLATFORM, for_user_id, platform_id=first_id, text=text, at=at, fallback=post)]
     return [NewPost(PLATFORM, for_user_id, post=post, own=own)]
 
 
