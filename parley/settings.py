@@ -277,6 +277,8 @@ PARLEY_YOUTUBE_POLL_SECONDS = env_int("PARLEY_YOUTUBE_POLL_SECONDS", 300, 10)
 PARLEY_YOUTUBE_MAX_PAGES = env_int("PARLEY_YOUTUBE_MAX_PAGES", 10, 1)
 # Inbound mail: the secret the mail relay signs raw messages with (POST /hooks/email/).
 PARLEY_EMAIL_WEBHOOK_SECRET = env_str("PARLEY_EMAIL_WEBHOOK_SECRET", "")
+# Poll X mentions with API v2 (GET /2/users/:id/mentions) for accounts without Account Activity webhooks.
+PARLEY_X_POLL_MENTIONS = env_bool("PARLEY_X_POLL_MENTIONS", False)
 
 
 # --- workflow: routing, assignment, SLAs, follow-ups ----------------------------

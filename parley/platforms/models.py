@@ -166,10 +166,12 @@ class Tombstone(models.Model):
 
 
 class PollState(models.Model):
-    """Where polling of a channel stands (YouTube comments): the newest time already seen."""
+    """Where polling of a channel stands: the newest time (YouTube) or id (X mentions) already seen."""
 
     channel = models.OneToOneField(ChannelAccount, on_delete=models.CASCADE, related_name="poll_state")
     cursor = models.DateTimeField(null=True, blank=True)
+    # The newest id already seen, for APIs that page by id (X: since_id).
+    cursor_id = models.CharField(max_length=128, blank=True, default="")
     last_polled_at = models.DateTimeField(null=True, blank=True)
     last_error = models.TextField(blank=True, default="")
 

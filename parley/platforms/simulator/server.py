@@ -51,6 +51,8 @@ class State:
     x_user: dict = field(default_factory=lambda: {"id": "1001", "name": "Acme Help", "username": "AcmeHelp"})
     page: dict = field(default_factory=lambda: {"id": "448242228374517", "name": "Acme"})
     mentions: dict = field(default_factory=dict)  # comment id -> mentioned_comment object
+    # X: pages of GET /2/users/:id/mentions by pagination token ("" = the first page).
+    x_mention_pages: dict = field(default_factory=dict)
     # YouTube: pages of commentThreads.list by page token ("" = the first page).
     youtube_pages: dict = field(default_factory=dict)
 
@@ -110,6 +112,7 @@ class Handler(BaseHTTPRequestHandler):
         parsed = urllib.parse.urlsplit(self.path)
         query = {k: v[-1] for k, v in urllib.parse.parse_qs(parsed.query).items()}
         body = self._read()
+        self.query = query
         graph = GRAPH_PATH.match(parsed.path)
         if parsed.path.startswith("/_sim/"):
             return self._control(method, parsed.path, body)
@@ -209,6 +212,15 @@ class Handler(BaseHTTPRequestHandler):
         match = re.fullmatch(r"/2/tweets/(\d+)/hidden", path)
         if method == "PUT" and match:
             return self._send(200, {"data": {"hidden": bool(body.get("hidden"))}})
+        match = re.fullmatch(r"/2/users/(\d+)/mentions", path)
+        if method == "GET" and match:
+            page = self.state.x_mention_pages.get(self.query.get("pagination_token", ""), {"meta": {"result_count": 0}})
+            since = int(self.query.get("since_id") or 0)
+            if since and page.get("data"):
+                page = {**page, "data": [t for t in page["data"] if int(t["id"]) > since]}
+                if not page["data"]:
+                    page = {"meta": {"result_count": 0}}
+            return self._send(200, page)
         if method == "GET" and path == "/2/users/me":
             return self._send(200, {"data": dict(self.state.x_user)})
         return self._send(404, {"title": "Not Found Error", "type": "https://api.twitter.com/2/problems/resource-not-found",
