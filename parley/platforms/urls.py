@@ -10,6 +10,7 @@ urlpatterns = [
     path("<int:channel_id>/test/", views.test_connection, name="test"),
     path("outbox/", views.outbox, name="outbox"),
     path("outbox/<int:post_id>/retry/", views.retry, name="retry"),
+    path("posts/<int:post_id>/<slug:action>/", views.post_action, name="post-action"),
     path("deliveries/", views.deliveries, name="deliveries"),
     path("deliveries/<int:delivery_id>/replay/", views.replay, name="replay"),
 ]

@@ -156,3 +156,24 @@ def replay(request, brand, delivery_id):
     actions.replay_delivery(delivery, request.user)
     messages.success(request, f"Delivery {delivery.pk} queued again.")
     return redirect("channels:deliveries", brand=brand.slug)
+
+
+@login_required
+@require_POST
+def post_action(request, brand, post_id, action):
+    """Like, repost, hide or delete a post on its platform (queued in the outbox). Agents who can write."""
+    brand, _ = access_brand(request.user, brand)
+    post = access_post(request.user, brand, post_id, WRITE)
+    if action not in (OutboxItem.Action.LIKE, OutboxItem.Action.REPOST, OutboxItem.Action.HIDE, OutboxItem.Action.DELETE):
+        raise Http404("No such action")
+    try:
+        if post.channel is None or not post.platform_id or post.direction != "in":
+            raise ActionError("Only a customer's post that came from a connected channel can be acted on")
+        if not adapters.can_send(post.channel):
+            raise ActionError(f"{post.channel} has no credentials")
+        actions.queue_outbox(post, post.channel, action, actor=request.user)
+    except ActionError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, f"{OutboxItem.Action(action).label} queued.")
+    return redirect(reverse("inbox:conversation", kwargs={"brand": brand.slug, "conversation_id": post.conversation_id}))

@@ -82,3 +82,25 @@ def test_outbox_page_and_retry_of_a_failed_reply(client, users, sim, x_channel):
     post.refresh_from_db()
     assert post.delivery_status == "pending"
     assert OutboxItem.objects.get(post=post).state == "queued"
+
+
+def test_agents_queue_like_and_hide_on_a_customer_post(client, users, sim, x_channel):
+    from parley.platforms import outbox
+    from parley.platforms.models import OutboxItem
+
+    from .conftest import deliver
+    from tests.conftest import shared_path
+
+    deliver(client, "x", shared_path("fixtures", "platform", "x_aaa_tweet_create_events_mention.json").read_bytes())
+    from parley.inbox.models import Post
+
+    mention = Post.objects.get()
+    client.force_login(users["viewer"])
+    assert client.post(f"/b/acme/channels/posts/{mention.pk}/like/").status_code == 403
+    client.force_login(users["billing_agent"])  # the post is in the unrouted queue: every agent sees it
+    assert client.post(f"/b/acme/channels/posts/{mention.pk}/like/").status_code == 302
+    assert client.post(f"/b/acme/channels/posts/{mention.pk}/explode/").status_code == 404
+    item = OutboxItem.objects.get(action="like")
+    assert outbox.run(item.pk) == "sent" and sim.requests[-1].path == "/2/users/2244994945/likes"
+    client.force_login(users["admin"])
+    assert client.post("/b/acme/channels/posts/999999/hide/").status_code == 404
