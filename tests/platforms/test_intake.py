@@ -145,3 +145,17 @@ def test_replay_from_the_dead_letter_page(client, users, sim, ig_channel, django
     assert delivery.state == "queued"
     admin_page = client.get(f"/admin/platforms/webhookdelivery/{delivery.pk}/change/")
     assert admin_page.status_code == 200 and b"17894227972186120" in admin_page.content
+
+
+def test_prune_keeps_dead_letters_and_recent_deliveries(client, x_channel):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    old = deliver(client, "x", shared("x_aaa_tweet_create_events_mention.json"))
+    dead = deliver(client, "x", b'{"no": "for_user_id"}')
+    recent = deliver(client, "x", shared("x_aaa_direct_message_events.json"))
+    WebhookDelivery.objects.filter(pk__in=[old.pk, dead.pk]).update(received_at=timezone.now() - timedelta(days=40))
+    call_command("webhooks", "prune", "--days", "30")
+    assert set(WebhookDelivery.objects.values_list("pk", flat=True)) == {dead.pk, recent.pk}
+    assert Post.objects.count() == 2  # posts are never pruned with their deliveries

@@ -1,8 +1,11 @@
-"""`parley webhooks list|show|replay`: inspect and replay stored webhook deliveries (dead letters)."""
+"""`parley webhooks list|show|replay|prune`: inspect and replay stored webhook deliveries (dead letters)."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
 
 from parley.platforms import actions, processing
 from parley.platforms.models import WebhookDelivery
@@ -21,6 +24,8 @@ class Command(BaseCommand):
         replay = sub.add_parser("replay", help="process dead letters again (idempotent)")
         replay.add_argument("ids", nargs="*", type=int, help="delivery ids (default: every dead letter)")
         replay.add_argument("--queue", action="store_true", help="queue tasks instead of processing here")
+        prune = sub.add_parser("prune", help="delete processed deliveries older than --days (dead letters are kept)")
+        prune.add_argument("--days", type=int, default=30)
 
     def handle(self, *args, what, **opts):
         if what == "list":
@@ -36,6 +41,13 @@ class Command(BaseCommand):
             if d is None:
                 raise CommandError(f"no delivery {opts['id']}")
             self.stdout.write(f"{d.platform} {d.state} attempts={d.attempts} summary={d.summary}\n{d.error}\n{d.text()}")
+            return
+        if what == "prune":
+            if opts["days"] < 1:
+                raise CommandError("--days must be at least 1")
+            cutoff = timezone.now() - timedelta(days=opts["days"])
+            deleted, _ = WebhookDelivery.objects.filter(state=WebhookDelivery.State.DONE, received_at__lt=cutoff).delete()
+            self.stdout.write(f"{deleted} processed deliveries older than {opts['days']} days deleted")
             return
         qs = WebhookDelivery.objects.filter(state=WebhookDelivery.State.DEAD)
         if opts["ids"]:
