@@ -59,7 +59,8 @@ def process(delivery: WebhookDelivery) -> WebhookDelivery:
     summary = {"events": len(events), **counts}
     if unrouted:
         summary["unrouted_accounts"] = sorted(unrouted)
-    state = WebhookDelivery.State.DEAD if counts["error"] else WebhookDelivery.State.DONE
+    # An event we could not store (it failed, or its content is unusable) keeps the body as a dead letter.
+    state = WebhookDelivery.State.DEAD if counts["error"] or counts["invalid"] else WebhookDelivery.State.DONE
     actions.finish_delivery(delivery, state, summary, "\n".join(errors))
     return delivery
 

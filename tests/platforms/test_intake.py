@@ -159,3 +159,14 @@ def test_prune_keeps_dead_letters_and_recent_deliveries(client, x_channel):
     call_command("webhooks", "prune", "--days", "30")
     assert set(WebhookDelivery.objects.values_list("pk", flat=True)) == {dead.pk, recent.pk}
     assert Post.objects.count() == 2  # posts are never pruned with their deliveries
+
+
+def test_an_unusable_event_makes_a_dead_letter_but_the_others_are_stored(client, x_channel):
+    body = json.loads(shared("x_aaa_tweet_create_events_mention.json"))
+    bad = json.loads(json.dumps(body["tweet_create_events"][0]))
+    bad["id_str"] = "9" * 200  # longer than any platform id
+    body["tweet_create_events"].append(bad)
+    delivery = deliver(client, "x", json.dumps(body).encode())
+    assert delivery.state == "dead" and "platform id longer than" in delivery.error
+    assert delivery.summary["created"] == 1 and delivery.summary["invalid"] == 1
+    assert Post.objects.count() == 1
