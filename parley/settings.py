@@ -252,6 +252,33 @@ PARLEY_TRIAGE_PHONE_REGION = env_str("PARLEY_TRIAGE_PHONE_REGION", "US").upper()
 PARLEY_TRIAGE_MAX_ATTEMPTS = env_int("PARLEY_TRIAGE_MAX_ATTEMPTS", 5, 1)
 
 # --- channels: platform connectors, webhooks, outbox (docs/channels.md) ----------
+# Platform API base URLs (point them at `parley simulate` in tests and demos).
+PARLEY_X_API_BASE = env_str("PARLEY_X_API_BASE", "https://api.x.com").rstrip("/")
+PARLEY_GRAPH_API_BASE = env_str("PARLEY_GRAPH_API_BASE", "https://graph.facebook.com").rstrip("/")
+PARLEY_GRAPH_API_VERSION = env_str("PARLEY_GRAPH_API_VERSION", "v21.0")
+# App secrets that sign webhook deliveries (X consumer secret, Meta app secret) and
+# the verify token Meta echoes when subscribing (derived from SECRET_KEY when unset).
+PARLEY_X_CONSUMER_SECRET = env_str("PARLEY_X_CONSUMER_SECRET", "")
+PARLEY_META_APP_SECRET = env_str("PARLEY_META_APP_SECRET", "")
+PARLEY_META_VERIFY_TOKEN = env_str("PARLEY_META_VERIFY_TOKEN", "")
+# Largest webhook body accepted (bytes); larger ones get 413.
+PARLEY_WEBHOOK_MAX_BYTES = env_int("PARLEY_WEBHOOK_MAX_BYTES", 1_048_576, 1024)
+# Outbox: attempts before a send fails for good, first retry delay (doubles each time, capped), HTTP timeout.
+PARLEY_OUTBOX_MAX_ATTEMPTS = env_int("PARLEY_OUTBOX_MAX_ATTEMPTS", 6, 1)
+PARLEY_OUTBOX_BACKOFF_SECONDS = env_float("PARLEY_OUTBOX_BACKOFF_SECONDS", 30.0, 0.0)
+PARLEY_OUTBOX_BACKOFF_MAX_SECONDS = env_float("PARLEY_OUTBOX_BACKOFF_MAX_SECONDS", 3600.0, 0.0)
+PARLEY_PLATFORM_TIMEOUT_SECONDS = env_float("PARLEY_PLATFORM_TIMEOUT_SECONDS", 10.0, 0.1)
+# YouTube comment polling: API base, the project's daily quota, the share polling may spend
+# (the rest is kept for replies at 50 units each), seconds between polls, pages per poll.
+PARLEY_YOUTUBE_API_BASE = env_str("PARLEY_YOUTUBE_API_BASE", "https://www.googleapis.com").rstrip("/")
+PARLEY_YOUTUBE_DAILY_QUOTA = env_int("PARLEY_YOUTUBE_DAILY_QUOTA", 10000, 1)
+PARLEY_YOUTUBE_POLL_QUOTA = env_int("PARLEY_YOUTUBE_POLL_QUOTA", 5000, 0)
+PARLEY_YOUTUBE_POLL_SECONDS = env_int("PARLEY_YOUTUBE_POLL_SECONDS", 300, 10)
+PARLEY_YOUTUBE_MAX_PAGES = env_int("PARLEY_YOUTUBE_MAX_PAGES", 10, 1)
+# Inbound mail: the secret the mail relay signs raw messages with (POST /hooks/email/).
+PARLEY_EMAIL_WEBHOOK_SECRET = env_str("PARLEY_EMAIL_WEBHOOK_SECRET", "")
+# Poll X mentions with API v2 (GET /2/users/:id/mentions) for accounts without Account Activity webhooks.
+PARLEY_X_POLL_MENTIONS = env_bool("PARLEY_X_POLL_MENTIONS", False)
 
 
 # --- workflow: routing, assignment, SLAs, follow-ups ----------------------------

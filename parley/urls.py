@@ -22,5 +22,7 @@ urlpatterns = [
     path("b/<slug:brand>/", include("parley.inbox.urls")),
     path("b/<slug:brand>/", include("parley.composer.urls")),
     path("api/", include("parley.api.urls")),
+    path("hooks/", include("parley.platforms.urls_hooks")),
+    path("b/<slug:brand>/channels/", include("parley.platforms.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -34,6 +34,10 @@ class ChannelAccount(models.Model):
     # Fernet-encrypted JSON; never rendered, never logged.
     credentials_encrypted = models.TextField(blank=True, default="", editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
+    # Why the channel needs attention (token revoked, ...); shown as a banner.
+    status_detail = models.CharField(max_length=300, blank=True, default="")
+    # The platform asked us to wait (rate limit) until then; sends are deferred, never dropped.
+    paused_until = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["platform", "handle"]
@@ -73,3 +77,111 @@ def channel_for(brand: Brand, platform: str, ref: str) -> ChannelAccount | None:
         brand=brand, platform=platform, external_id=ref[:128], defaults={"handle": ref[:128]}
     )
     return channel
+
+
+class WebhookDelivery(models.Model):
+    """One signed webhook body exactly as received; unique, so a redelivery is recognised."""
+
+    class State(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        DONE = "done", "Processed"
+        DEAD = "dead", "Dead letter"
+
+    platform = models.CharField(max_length=20)  # "x" or "meta"
+    # SHA-256 of the body: the platforms resend the same bytes when they redeliver.
+    key = models.CharField(max_length=64)
+    body = models.BinaryField()
+    received_at = models.DateTimeField()
+    state = models.CharField(max_length=10, choices=State.choices, default=State.QUEUED)
+    error = models.TextField(blank=True, default="")
+    # What processing found: counts per outcome, accounts that matched no channel.
+    summary = models.JSONField(default=dict, blank=True)
+    attempts = models.PositiveIntegerField(default=0)
+    processed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-received_at", "-id"]
+        verbose_name_plural = "webhook deliveries"
+        constraints = [models.UniqueConstraint(fields=["platform", "key"], name="webhook_delivery_unique")]
+        indexes = [models.Index(fields=["state", "received_at"], name="webhook_state_received")]
+
+    def __str__(self) -> str:
+        return f"{self.platform} delivery {self.pk} ({self.state})"
+
+    def text(self) -> str:
+        return bytes(self.body).decode("utf-8", errors="replace")
+
+
+class OutboxItem(models.Model):
+    """One thing to do on a platform (send a reply or message, like, repost, hide), with its retries."""
+
+    class Action(models.TextChoices):
+        SEND = "send", "Send reply or message"
+        LIKE = "like", "Like"
+        REPOST = "repost", "Repost"
+        HIDE = "hide", "Hide comment"
+        DELETE = "delete", "Delete comment"
+
+    class State(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        SENDING = "sending", "Sending"
+        RETRY = "retry", "Waiting to retry"
+        SENT = "sent", "Done"
+        FAILED = "failed", "Failed"
+
+    brand = models.ForeignKey(Brand, on_delete=models.CASCADE, related_name="outbox")
+    channel = models.ForeignKey(ChannelAccount, on_delete=models.CASCADE, related_name="outbox")
+    action = models.CharField(max_length=10, choices=Action.choices, default=Action.SEND)
+    # The outbound post to send, or the post acted on (like, repost, hide, delete).
+    post = models.ForeignKey("inbox.Post", on_delete=models.CASCADE, related_name="outbox_items")
+    key = models.CharField(max_length=80, unique=True)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.QUEUED)
+    attempts = models.PositiveIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.TextField(blank=True, default="")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    done_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["state", "next_attempt_at"], name="outbox_state_next")]
+
+    def __str__(self) -> str:
+        return f"{self.action} post {self.post_id} ({self.state})"
+
+
+class Tombstone(models.Model):
+    """The platform reported a post deleted before we stored it: when it arrives it is hidden at once."""
+
+    brand = models.ForeignKey(Brand, on_delete=models.CASCADE, related_name="+")
+    platform = models.CharField(max_length=20)
+    platform_id = models.CharField(max_length=128)
+    deleted_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["brand", "platform", "platform_id"], name="tombstone_unique")
+        ]
+
+
+class PollState(models.Model):
+    """Where polling of a channel stands: the newest time (YouTube) or id (X mentions) already seen."""
+
+    channel = models.OneToOneField(ChannelAccount, on_delete=models.CASCADE, related_name="poll_state")
+    cursor = models.DateTimeField(null=True, blank=True)
+    # The newest id already seen, for APIs that page by id (X: since_id).
+    cursor_id = models.CharField(max_length=128, blank=True, default="")
+    last_polled_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.TextField(blank=True, default="")
+
+
+class QuotaUsage(models.Model):
+    """Units of a platform's daily quota spent (YouTube: per Google Cloud project, so per installation)."""
+
+    api = models.CharField(max_length=20)
+    day = models.DateField()
+    used = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["api", "day"], name="quota_usage_unique")]

@@ -1,0 +1,259 @@
+#!/usr/bin/env python
+"""Webhook intake on loopback: signed X deliveries against `parley serve`, then the worker's processing.
+
+    .venv/bin/python bench/bench_webhooks.py                          # SQLite in a temporary folder
+    .venv/bin/python bench/bench_webhooks.py --database-url postgres://postgres@127.0.0.1:5432/postgres
+    .venv/bin/python bench/bench_webhooks.py --rate 300 --seconds 10   # a quick look
+
+It migrates a fresh database (SQLite: a temporary PARLEY_DATA_DIR; PostgreSQL: a database named
+parley_bench_webhooks, created and dropped on the server the URL names), adds one brand with an X
+channel, starts `parley serve --no-worker` on a loopback port, and pre-builds and signs one Account
+Activity delivery per unique tweet (a share of them sent twice, as platforms redeliver). An asyncio
+client then sends them open-loop at --rate per second over --connections keep-alive connections and
+records each response's latency (from the moment the request was due, so a server falling behind
+shows in the figures). Then `parley db_worker --batch` processes the stored deliveries and the run
+checks: deliveries stored = unique bodies sent, posts stored = unique tweet ids sent, none lost or
+doubled. Prints a Markdown report for docs/benchmarks.md. The client runs on the same machine and
+takes CPU from the server: the figures are a floor.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import platform
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+BENCH_DB = "parley_bench_webhooks"
+SECRET = "bench-consumer-secret"
+ACCOUNT = "1001"
+TARGET_RATE = 1000
+TARGET_P99_MS = 100
+
+
+def _with_db(url: str, name: str) -> str:
+    parts = urlsplit(url)
+    return urlunsplit(parts._replace(path=f"/{name}"))
+
+
+def _pg_admin(url: str, sql: str) -> None:
+    import psycopg
+
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute(sql)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def percentile(values: list[float], p: float) -> float:
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    k = min(len(ordered) - 1, max(0, round(p / 100 * (len(ordered) - 1))))
+    return ordered[k]
+
+
+def build_bodies(count: int, duplicate_share: float) -> tuple[list[bytes], int]:
+    """Signed request bytes: `count` unique tweets, plus redeliveries of some of them."""
+    from parley.platforms.simulator import payloads
+    from parley.platforms.x.webhooks import SIGNATURE_HEADER, sign
+
+    now = datetime.now(timezone.utc)
+    bodies = []
+    for n in range(count):
+        user = payloads.x_user(str(5_000_000 + n % 5000), f"customer{n % 5000}", f"Customer {n % 5000}")
+        tweet = payloads.x_tweet(str(1_800_000_000_000_000_000 + n), f"@AcmeHelp order {n} is late, help?", user, now)
+        bodies.append(payloads.x_delivery(ACCOUNT, tweet_create_events=[tweet]))
+    step = int(1 / duplicate_share) if duplicate_share > 0 else 0
+    sends = []
+    for n, body in enumerate(bodies):
+        sends.append(body)
+        if step and n % step == 0:
+            sends.append(body)  # the platform redelivers this one
+    requests = []
+    for body in sends:
+        head = (
+            "POST /hooks/x/ HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+            f"Content-Length: {len(body)}\r\n{SIGNATURE_HEADER}: {sign(SECRET, body)}\r\n\r\n"
+        ).encode()
+        requests.append(head + body)
+    return requests, count
+
+
+async def _read_response(reader) -> int:
+    status_line = await reader.readline()
+    status = int(status_line.split()[1])
+    length = 0
+    while True:
+        line = await reader.readline()
+        if line in (b"\r\n", b""):
+            break
+        name, _, value = line.decode().partition(":")
+        if name.lower() == "content-length":
+            length = int(value)
+    if length:
+        await reader.readexactly(length)
+    return status
+
+
+async def load(port: int, requests: list[bytes], rate: float, connections: int):
+    queue: asyncio.Queue = asyncio.Queue()
+    latencies: list[float] = []
+    statuses: dict[int, int] = {}
+    start = time.perf_counter() + 0.2
+
+    async def producer():
+        for n, request in enumerate(requests):
+            due = start + n / rate
+            wait = due - time.perf_counter()
+            if wait > 0:
+                await asyncio.sleep(wait)
+            await queue.put((due, request))
+        for _ in range(connections):
+            await queue.put(None)
+
+    async def connection():
+        reader, writer = await asyncio.open_connection("127.0.0.1", port)
+        while True:
+            item = await queue.get()
+            if item is None:
+                break
+            due, request = item
+            writer.write(request)
+            await writer.drain()
+            status = await _read_response(reader)
+            latencies.append((time.perf_counter() - due) * 1000)
+            statuses[status] = statuses.get(status, 0) + 1
+        writer.close()
+
+    began = time.perf_counter()
+    await asyncio.gather(producer(), *(connection() for _ in range(connections)))
+    return latencies, statuses, time.perf_counter() - began
+
+
+def wait_for(port: int, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1) as s:
+                s.sendall(b"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+                if b"200" in s.recv(100):
+                    return
+        except OSError:
+            time.sleep(0.2)
+    raise SystemExit("parley serve did not come up")
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--database-url", default="", help="PostgreSQL server URL; SQLite when omitted")
+    parser.add_argument("--rate", type=float, default=TARGET_RATE, help="deliveries per second offered")
+    parser.add_argument("--seconds", type=float, default=20, help="how long to offer them")
+    parser.add_argument("--connections", type=int, default=64, help="concurrent keep-alive connections")
+    parser.add_argument("--workers", type=int, default=2, help="server processes (uvicorn --workers)")
+    parser.add_argument("--duplicates", type=float, default=0.05, help="share of deliveries sent twice")
+    args = parser.parse_args(argv)
+
+    tmp = Path(tempfile.mkdtemp(prefix="parley-bench-webhooks-"))
+    env = dict(os.environ, PARLEY_DATA_DIR=str(tmp), PARLEY_X_CONSUMER_SECRET=SECRET, PARLEY_LOG_LEVEL="WARNING",
+               PARLEY_TRIAGE_ENABLED="false", DJANGO_SETTINGS_MODULE="parley.settings")
+    if args.database_url:
+        db_url = _with_db(args.database_url, BENCH_DB)
+        _pg_admin(args.database_url, f"DROP DATABASE IF EXISTS {BENCH_DB}")
+        _pg_admin(args.database_url, f"CREATE DATABASE {BENCH_DB}")
+        env["DATABASE_URL"] = db_url
+        label = "PostgreSQL"
+    else:
+        env.pop("DATABASE_URL", None)
+        label = "SQLite (WAL)"
+    os.environ.update(env)
+    if not args.database_url:
+        os.environ.pop("DATABASE_URL", None)
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    from parley.accounts.models import Brand
+    from parley.platforms.models import ChannelAccount
+
+    brand = Brand.objects.create(slug="bench", name="Bench")
+    ChannelAccount.objects.create(brand=brand, platform="x", external_id=ACCOUNT, handle="AcmeHelp")
+    from django.db import connections
+
+    connections.close_all()
+
+    unique = int(args.rate * args.seconds)
+    requests, unique = build_bodies(unique, args.duplicates)
+    port = free_port()
+    cli = [sys.executable, "-m", "parley.cli"]
+    server = subprocess.Popen([*cli, "serve", "--no-worker", "--port", str(port), "--workers", str(args.workers)],
+                              env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        wait_for(port)
+        cpu_before = os.times()
+        latencies, statuses, elapsed = asyncio.run(load(port, requests, args.rate, args.connections))
+        cpu_after = os.times()
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            server.kill()
+    began = time.perf_counter()
+    subprocess.run([*cli, "db_worker", "--batch", "--no-startup-delay", "--interval", "0"], env=env, check=True,
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    processing_s = time.perf_counter() - began
+
+    from parley.inbox.models import Post
+    from parley.platforms.models import WebhookDelivery
+
+    deliveries = WebhookDelivery.objects.count()
+    posts = Post.objects.filter(platform="x").count()
+    dead = WebhookDelivery.objects.filter(state="dead").count()
+    ok = statuses.get(200, 0)
+    client_cpu = (cpu_after.user - cpu_before.user) + (cpu_after.system - cpu_before.system)
+    p50, p95, p99 = (percentile(latencies, p) for p in (50, 95, 99))
+    achieved = len(latencies) / elapsed if elapsed else 0
+    lost = unique - posts
+    print(f"\n### Webhook intake, {label}, {datetime.now(timezone.utc):%Y-%m-%d}\n")
+    print(f"Machine: {platform.node()}, {os.cpu_count()} CPUs ({platform.processor() or platform.machine()}), "
+          f"load average before {os.getloadavg()[0]:.1f}; Python {platform.python_version()}; "
+          f"`parley serve --no-worker --workers {args.workers}`; client: {args.connections} keep-alive connections "
+          f"in this process ({client_cpu:.1f} s CPU).\n")
+    print("| offered | achieved | requests | 200 | other | p50 ms | p95 ms | p99 ms | unique ids | deliveries stored | posts | lost / doubled | dead | processing |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
+    other = ", ".join(f"{k}: {v}" for k, v in sorted(statuses.items()) if k != 200) or "0"
+    print(f"| {args.rate:,.0f}/s for {args.seconds:g} s | {achieved:,.0f}/s | {len(latencies):,} | {ok:,} | {other} | "
+          f"{p50:.1f} | {p95:.1f} | {p99:.1f} | {unique:,} | {deliveries:,} | {posts:,} | {max(lost, 0)} / "
+          f"{max(-lost, 0)} | {dead} | {posts / processing_s:,.0f} posts/s ({processing_s:.1f} s) |")
+    target = achieved >= TARGET_RATE * 0.98 and p99 < TARGET_P99_MS
+    print(f"\nTarget {TARGET_RATE:,}/s with p99 < {TARGET_P99_MS} ms: {'met' if target else 'not met'}; "
+          f"lost or doubled: {'none' if deliveries == unique and posts == unique else 'SOME'}.")
+    connections.close_all()
+    if args.database_url:
+        _pg_admin(args.database_url, f"DROP DATABASE IF EXISTS {BENCH_DB}")
+    shutil.rmtree(tmp, ignore_errors=True)
+    return 0 if deliveries == unique and posts == unique else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

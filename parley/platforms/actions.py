@@ -1,0 +1,227 @@
+"""Every write the connectors make goes through a named action here (each writes its audit event,
+except the receipt of a webhook body, whose stored row is its own record)."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from datetime import datetime
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from parley.inbox.actions import ActionError
+from parley.inbox.audit import record
+from parley.inbox.models import Post
+
+from .base import Sent
+from .models import ChannelAccount, OutboxItem, Platform, Tombstone, WebhookDelivery
+
+log = logging.getLogger(__name__)
+
+
+# --- webhooks --------------------------------------------------------------------------------
+
+
+def accept_delivery(family: str, body: bytes, now: datetime | None = None) -> tuple[WebhookDelivery, bool]:
+    """Store a verified body and its processing job in one transaction; a redelivery is recognised."""
+    from . import tasks
+
+    key = hashlib.sha256(body).hexdigest()
+    # Insert first (one statement in the common case); the unique constraint recognises a redelivery.
+    try:
+        with transaction.atomic():
+            delivery = WebhookDelivery.objects.create(
+                platform=family, key=key, body=body, received_at=now or timezone.now()
+            )
+            tasks.process_delivery.enqueue(delivery.pk)
+            return delivery, True
+    except IntegrityError:
+        existing = WebhookDelivery.objects.filter(platform=family, key=key).first()
+        if existing is None:
+            raise
+        return existing, False
+
+
+def finish_delivery(delivery: WebhookDelivery, state: str, summary: dict, error: str = "") -> None:
+    delivery.state = state
+    delivery.summary = summary
+    delivery.error = error[:5000]
+    delivery.processed_at = timezone.now()
+    delivery.save(update_fields=["state", "summary", "error", "processed_at"])
+
+
+def replay_delivery(delivery: WebhookDelivery, actor) -> WebhookDelivery:
+    """Queue a stored delivery again (after fixing what made it a dead letter). Processing is idempotent."""
+    from . import tasks
+
+    with transaction.atomic():
+        delivery.state = WebhookDelivery.State.QUEUED
+        delivery.save(update_fields=["state"])
+        tasks.process_delivery.enqueue(delivery.pk)
+        record(None, actor, "webhook.replayed", delivery, None, platform=delivery.platform)
+    return delivery
+
+
+def remember_deletion(channel: ChannelAccount, platform: str, platform_id: str, at: datetime) -> None:
+    Tombstone.objects.get_or_create(
+        brand=channel.brand, platform=platform, platform_id=platform_id[:128], defaults={"deleted_at": at}
+    )
+
+
+def record_like(post: Post, user_id: str) -> None:
+    with transaction.atomic():
+        Post.objects.filter(pk=post.pk).update(likes=F("likes") + 1)
+        record(post.brand, "platform", "post.liked", post, post.conversation, by=user_id)
+
+
+def link_echo(post: Post, platform_id: str, url: str = "") -> Post:
+    """Our own message came back from the platform before the send finished: it is this post."""
+    with transaction.atomic():
+        post.platform_id = platform_id
+        post.url = post.url or url
+        post.delivery_status = Post.Delivery.SENT
+        post.delivery_error = ""
+        post.save(update_fields=["platform_id", "url", "delivery_status", "delivery_error"])
+        record(post.brand, "platform", "reply.echo_linked", post, post.conversation, platform_id=platform_id)
+    return post
+
+
+# --- outbox ----------------------------------------------------------------------------------
+
+
+def queue_outbox(post: Post, channel: ChannelAccount, action: str = OutboxItem.Action.SEND, actor="system",
+                 key: str = "") -> OutboxItem:
+    """Queue one platform call about `post`; idempotent on `key` (the post's idempotency key for sends)."""
+    from . import tasks
+
+    key = key or (post.idempotency_key if action == OutboxItem.Action.SEND else f"{action}:{post.pk}")
+    existing = OutboxItem.objects.filter(key=key).first()
+    if existing is not None:
+        return existing
+    try:
+        with transaction.atomic():
+            item = OutboxItem.objects.create(brand=post.brand, channel=channel, action=action, post=post, key=key)
+            record(post.brand, actor, f"outbox.{action}_queued", post, post.conversation, item=item.pk)
+    except IntegrityError:
+        return OutboxItem.objects.get(key=key)
+    transaction.on_commit(lambda: tasks.enqueue_outbox(item.pk))
+    return item
+
+
+def record_sent(item: OutboxItem, sent: Sent, now: datetime) -> None:
+    post = item.post
+    with transaction.atomic():
+        item.state = OutboxItem.State.SENT
+        item.last_error = ""
+        item.done_at = now
+        item.save(update_fields=["state", "last_error", "done_at", "updated_at"])
+        if item.action == OutboxItem.Action.SEND:
+            post.platform_id = sent.platform_id
+            post.url = sent.url or post.url
+            post.delivery_status = Post.Delivery.SENT
+            post.delivery_error = ""
+            post.save(update_fields=["platform_id", "url", "delivery_status", "delivery_error"])
+        record(post.brand, "outbox", f"outbox.{item.action}_done", post, post.conversation,
+               platform_id=sent.platform_id, attempts=item.attempts)
+
+
+def record_failure(item: OutboxItem, reason: str, retry_at: datetime | None, now: datetime) -> None:
+    """A failed attempt: wait for `retry_at`, or (None) fail for good with the reason shown on the post."""
+    post = item.post
+    with transaction.atomic():
+        item.last_error = reason[:2000]
+        item.next_attempt_at = retry_at
+        item.state = OutboxItem.State.RETRY if retry_at else OutboxItem.State.FAILED
+        item.save(update_fields=["state", "last_error", "next_attempt_at", "attempts", "updated_at"])
+        if item.action == OutboxItem.Action.SEND and retry_at is None:
+            post.delivery_status = Post.Delivery.FAILED
+            post.delivery_error = reason[:2000]
+            post.save(update_fields=["delivery_status", "delivery_error"])
+        elif item.action == OutboxItem.Action.SEND:
+            # Still pending; say why and when the next attempt is (the API and the outbox page show it).
+            post.delivery_error = f"Will retry at {retry_at:%Y-%m-%d %H:%M:%S} UTC: {reason}"[:2000]
+            post.save(update_fields=["delivery_error"])
+        if retry_at is None:
+            record(post.brand, "outbox", f"outbox.{item.action}_failed", post, post.conversation, reason=reason[:500])
+
+
+def retry_outbox(post: Post, actor) -> OutboxItem:
+    """An agent asks to send a failed reply again (after the channel was fixed, say)."""
+    from . import tasks
+
+    item = post.outbox_items.filter(action=OutboxItem.Action.SEND).first()
+    if item is None:
+        if post.direction != Post.Direction.OUTBOUND or post.channel is None:
+            raise ActionError("Only a reply of Parley's can be sent again")
+        return queue_outbox(post, post.channel, actor=actor)
+    if item.state not in (OutboxItem.State.FAILED, OutboxItem.State.RETRY):
+        raise ActionError("This reply is not waiting for a retry")
+    with transaction.atomic():
+        item.state = OutboxItem.State.QUEUED
+        item.attempts = 0
+        item.next_attempt_at = None
+        item.save(update_fields=["state", "attempts", "next_attempt_at", "updated_at"])
+        post.delivery_status = Post.Delivery.PENDING
+        post.delivery_error = ""
+        post.save(update_fields=["delivery_status", "delivery_error"])
+        record(post.brand, actor, "outbox.retried", post, post.conversation)
+    transaction.on_commit(lambda: tasks.enqueue_outbox(item.pk))
+    return item
+
+
+def pause_channel(channel: ChannelAccount, until: datetime) -> None:
+    """The platform throttled this channel: hold its sends until then (other channels go on)."""
+    ChannelAccount.objects.filter(pk=channel.pk).update(paused_until=until)
+    channel.paused_until = until
+
+
+def mark_needs_reauth(channel: ChannelAccount, reason: str) -> None:
+    """The token was refused: show a banner to admins and stop sending on this channel."""
+    with transaction.atomic():
+        fresh = ChannelAccount.objects.select_for_update().get(pk=channel.pk)
+        if fresh.status == ChannelAccount.Status.NEEDS_REAUTH:
+            return
+        fresh.status = ChannelAccount.Status.NEEDS_REAUTH
+        fresh.status_detail = reason[:300]
+        fresh.save(update_fields=["status", "status_detail"])
+        record(channel.brand, "outbox", "channel.needs_reauth", fresh, None, reason=reason[:300])
+    log.warning("channel %s needs re-authorisation: %s", channel.pk, reason)
+    channel.status, channel.status_detail = fresh.status, fresh.status_detail
+
+
+# --- channel management --------------------------------------------------------------------
+
+
+def add_channel(brand, platform: str, external_id: str, handle: str, actor) -> ChannelAccount:
+    external_id = (external_id or "").strip()
+    if platform == "email":
+        external_id = external_id.lower()  # mail is routed by recipient address, compared lower-case
+    if platform not in Platform.values:
+        raise ActionError("Unknown platform")
+    if not external_id or len(external_id) > 128:
+        raise ActionError("The account id is required (at most 128 characters)")
+    if ChannelAccount.objects.filter(brand=brand, platform=platform, external_id=external_id).exists():
+        raise ActionError("This account is already connected")
+    with transaction.atomic():
+        channel = ChannelAccount.objects.create(
+            brand=brand, platform=platform, external_id=external_id, handle=(handle or "").strip().lstrip("@")[:128]
+        )
+        record(brand, actor, "channel.added", channel, None, platform=platform)
+    return channel
+
+
+def set_channel_credentials(channel: ChannelAccount, values: dict, actor) -> ChannelAccount:
+    """Store new credentials (encrypted); the channel becomes active again. Values are never logged."""
+    values = {k: v.strip() for k, v in values.items() if isinstance(v, str) and v.strip()}
+    if not values:
+        raise ActionError("Enter the credentials")
+    with transaction.atomic():
+        channel.set_credentials(values)
+        channel.status = ChannelAccount.Status.ACTIVE
+        channel.status_detail = ""
+        channel.paused_until = None
+        channel.save(update_fields=["credentials_encrypted", "status", "status_detail", "paused_until"])
+        record(channel.brand, actor, "channel.credentials_set", channel, None, fields=sorted(values))
+    return channel

@@ -1,0 +1,78 @@
+"""Outbound email over SMTP, threaded into the customer's mail (In-Reply-To / References)."""
+
+from __future__ import annotations
+
+import smtplib
+import socket
+from email.utils import make_msgid
+
+from django.conf import settings
+from django.core.mail import EmailMessage, get_connection
+
+from ..base import Client, Permanent, Refused, Sent, SendContext, Temporary, TokenInvalid, stored_id
+
+
+class EmailClient(Client):
+    platform = "email"
+
+    def __init__(self, channel):
+        self.channel = channel
+        creds = channel.get_credentials()
+        self.host = creds.get("smtp_host", "")
+        if not self.host:
+            raise Refused("the email channel has no SMTP server; enter it on the Channels page")
+        try:
+            self.port = int(creds.get("smtp_port") or 587)
+        except ValueError:
+            raise Refused("the email channel's SMTP port is not a number") from None
+        self.username = creds.get("smtp_username", "")
+        self.password = creds.get("smtp_password", "")
+        self.tls = self.port != 25 and creds.get("smtp_tls", "true").lower() != "false"
+
+    def _connection(self):
+        return get_connection("django.core.mail.backends.smtp.EmailBackend", host=self.host, port=self.port,
+                              username=self.username or None, password=self.password or None, use_tls=self.tls,
+                              timeout=settings.PARLEY_PLATFORM_TIMEOUT_SECONDS, fail_silently=False)
+
+    def send(self, post, context: SendContext) -> Sent:
+        to = context.recipient_id
+        if not to or "@" not in to:
+            raise Refused("no customer email address to write to")
+        mailbox = self.channel.external_id
+        message_id = make_msgid(domain=mailbox.split("@")[-1])
+        subject = (post.conversation.subject or "Your message").splitlines()[0][:150]
+        headers = {"Message-ID": message_id}
+        parent = (post.parent.raw or {}).get("message_id") if post.parent is not None and isinstance(post.parent.raw, dict) else ""
+        if parent:
+            headers["In-Reply-To"] = parent
+            headers["References"] = parent
+        message = EmailMessage(subject=subject if subject.lower().startswith("re:") else f"Re: {subject}",
+                               body=post.text, from_email=mailbox, to=[to], headers=headers)
+        try:
+            self._connection().send_messages([message])
+        except smtplib.SMTPAuthenticationError as error:
+            raise TokenInvalid(f"the SMTP server refused the login: {error.smtp_code} {_text(error.smtp_error)}") from None
+        except smtplib.SMTPRecipientsRefused as error:
+            codes = ", ".join(f"{code} {_text(msg)}" for code, msg in error.recipients.values())
+            raise Permanent(f"the SMTP server refused the recipient: {codes}") from None
+        except smtplib.SMTPResponseException as error:
+            cls = Temporary if 400 <= error.smtp_code < 500 else Permanent
+            raise cls(f"the SMTP server answered {error.smtp_code} {_text(error.smtp_error)}") from None
+        except (smtplib.SMTPException, socket.timeout, OSError) as error:
+            raise Temporary(f"could not reach the SMTP server: {error}") from None
+        return Sent(stored_id(message_id), "", {"message_id": message_id})
+
+    def test_connection(self) -> str:
+        connection = self._connection()
+        try:
+            connection.open()
+            connection.close()
+        except smtplib.SMTPAuthenticationError as error:
+            raise TokenInvalid(f"the SMTP server refused the login: {error.smtp_code}") from None
+        except (smtplib.SMTPException, OSError) as error:
+            raise Temporary(f"could not reach the SMTP server: {error}") from None
+        return f"Connected to {self.host}:{self.port} as {self.username or '(no login)'}"
+
+
+def _text(value) -> str:
+    return value.decode(errors="replace") if isinstance(value, bytes) else str(value)

@@ -1,0 +1,31 @@
+from django import forms
+
+from .models import Platform
+
+# The credentials each platform needs (names of the encrypted JSON fields).
+CREDENTIAL_FIELDS = {
+    "x": [("access_token", "OAuth 2.0 user access token (tweet.write, dm.write, like.write, users.read)")],
+    "facebook": [("access_token", "Page access token (pages_manage_engagement, pages_messaging)")],
+    "instagram": [("access_token", "Instagram access token (instagram_manage_comments, instagram_manage_messages)")],
+    "youtube": [("access_token", "OAuth access token (youtube.force-ssl)")],
+    "email": [("smtp_host", "SMTP server"), ("smtp_port", "SMTP port (587: STARTTLS)"),
+              ("smtp_username", "SMTP user name"), ("smtp_password", "SMTP password")],
+}
+
+
+class ChannelForm(forms.Form):
+    platform = forms.ChoiceField(choices=[c for c in Platform.choices if c[0] != "other"])
+    external_id = forms.CharField(max_length=128, label="Account id on the platform",
+                                  help_text="X user id, Facebook Page id, Instagram user id, YouTube channel id or mailbox")
+    handle = forms.CharField(max_length=128, required=False, label="Handle or name")
+
+
+def credentials_form(platform: str, data=None) -> forms.Form:
+    form = forms.Form(data)
+    for name, label in CREDENTIAL_FIELDS.get(platform, [("access_token", "Access token")]):
+        # render_value=False: a stored secret is never sent back to the browser.
+        secret = "token" in name or "password" in name
+        widget = forms.PasswordInput(render_value=False, attrs={"autocomplete": "off"}) if secret else forms.TextInput()
+        form.fields[name] = forms.CharField(label=label, max_length=4000, widget=widget,
+                                            required=name in ("access_token", "smtp_host"))
+    return form

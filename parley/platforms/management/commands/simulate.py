@@ -1,0 +1,52 @@
+"""`parley simulate`: run the fake X / Graph APIs on loopback, optionally pushing signed webhooks to Parley."""
+
+from __future__ import annotations
+
+import time
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from tqdm import tqdm
+
+from parley.platforms.simulator import Simulator
+from parley.platforms.simulator.push import stream
+
+
+class Command(BaseCommand):
+    help = "Run a simulated X API v2 and Graph API on loopback; with --push-to, stream signed webhooks to Parley."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--port", type=int, default=8210, help="port of the simulated APIs (default 8210)")
+        parser.add_argument("--push-to", default="", help="Parley's base URL, e.g. http://127.0.0.1:8000")
+        parser.add_argument("--rate", type=float, default=2.0, help="deliveries per second (default 2)")
+        parser.add_argument("--count", type=int, default=100, help="deliveries to push (default 100)")
+        parser.add_argument("--x-account", default="1001", help="for_user_id of the pushed X deliveries")
+        parser.add_argument("--page-id", default="448242228374517", help="Page id of the pushed Facebook deliveries")
+        parser.add_argument("--seconds", type=float, default=0, help="stop after this long (default: until Ctrl-C)")
+
+    def handle(self, *args, **opts):
+        if not 0 < opts["port"] < 65536:
+            raise CommandError("--port must be 1-65535")
+        sim = Simulator(port=opts["port"]).start()
+        self.stdout.write(
+            f"Simulated APIs at {sim.base_url}\n"
+            f"  PARLEY_X_API_BASE={sim.base_url}\n  PARLEY_GRAPH_API_BASE={sim.base_url}\n"
+            f"  faults: POST {sim.base_url}/_sim/faults {{\"kind\": \"rate_limit\", \"match\": \"/2/tweets\"}}\n"
+            f"  record: GET {sim.base_url}/_sim/requests"
+        )
+        try:
+            if opts["push_to"]:
+                secrets = {"x": settings.PARLEY_X_CONSUMER_SECRET, "meta": settings.PARLEY_META_APP_SECRET}
+                if not all(secrets.values()):
+                    raise CommandError("set PARLEY_X_CONSUMER_SECRET and PARLEY_META_APP_SECRET to sign deliveries")
+                with tqdm(total=opts["count"], desc="deliveries", unit="req") as bar:
+                    statuses = stream(opts["push_to"], secrets, opts["rate"], opts["count"], opts["x_account"],
+                                      opts["page_id"], progress=bar.update)
+                self.stdout.write(f"Pushed {opts['count']}: " + ", ".join(f"{k}: {v}" for k, v in sorted(statuses.items())))
+            deadline = time.monotonic() + opts["seconds"] if opts["seconds"] else None
+            while deadline is None or time.monotonic() < deadline:
+                time.sleep(0.2)
+        except KeyboardInterrupt:
+            pass
+        finally:
+            sim.stop()

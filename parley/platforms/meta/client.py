@@ -1,0 +1,118 @@
+"""Graph API calls Parley makes: comment replies, Messenger / Instagram messages, like, hide, delete."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timedelta, timezone
+
+from django.conf import settings
+
+from .. import http
+from ..base import Client, Permanent, RateLimited, Refused, Sent, SendContext, Temporary, TokenInvalid, stored_id
+from .parse import fb_url
+
+THROTTLING_CODES = {4, 17, 32, 613} | set(range(80001, 80015))
+TOKEN_CODES = {190, 102}
+
+
+def _regain_at(response: http.Response) -> datetime | None:
+    """The latest `estimated_time_to_regain_access` (minutes) in X-Business-Use-Case-Usage."""
+    raw = response.header("x-business-use-case-usage")
+    try:
+        usage = json.loads(raw) if raw else {}
+        minutes = max(
+            (int(item.get("estimated_time_to_regain_access") or 0) for items in usage.values() for item in items),
+            default=0,
+        )
+    except (ValueError, TypeError, AttributeError):
+        return None
+    return datetime.now(timezone.utc) + timedelta(minutes=minutes) if minutes else None
+
+
+def check(response: http.Response) -> dict:
+    data = response.data if isinstance(response.data, dict) else {}
+    error = data.get("error") if isinstance(data.get("error"), dict) else None
+    if 200 <= response.status < 300 and error is None:
+        return data
+    error = error or {}
+    code = error.get("code")
+    reason = f"Graph API answered {response.status}: {error.get('message') or response.text[:200]}"
+    if code is not None:
+        reason += f" (code {code})"
+    if code in TOKEN_CODES:
+        raise TokenInvalid(reason, status=response.status, code=code)
+    if code in THROTTLING_CODES:
+        raise RateLimited(reason, _regain_at(response), status=response.status, code=code)
+    if response.status >= 500 or error.get("is_transient") or code in (1, 2):
+        raise Temporary(reason, status=response.status, code=code)
+    raise Permanent(reason, status=response.status, code=code)
+
+
+class MetaClient(Client):
+    def __init__(self, channel):
+        self.channel = channel
+        self.platform = channel.platform
+        self.token = channel.get_credentials().get("access_token", "")
+        if not self.token:
+            raise Refused(f"the {channel.get_platform_display()} channel has no access token; enter it on the Channels page")
+        self.base = f"{settings.PARLEY_GRAPH_API_BASE}/{settings.PARLEY_GRAPH_API_VERSION}"
+
+    def _call(self, method: str, path: str, **kw) -> dict:
+        return check(http.call(method, f"{self.base}/{path.lstrip('/')}", token=self.token, **kw))
+
+    def send(self, post, context: SendContext) -> Sent:
+        if post.visibility == "private":
+            if not context.recipient_id:
+                raise Refused("no customer to send this message to")
+            data = self._call(
+                "POST",
+                "/me/messages",
+                json_body={
+                    "recipient": {"id": context.recipient_id},
+                    "messaging_type": "RESPONSE",
+                    "message": {"text": post.text},
+                },
+            )
+            mid = str(data.get("message_id") or "")
+            if not mid:
+                raise Permanent("the Graph API accepted the message but returned no message_id")
+            return Sent(stored_id(mid), "", data)
+        target = post.in_reply_to_id
+        if not target:
+            raise Refused("a public reply needs the comment or post it answers")
+        if self.platform == "instagram":
+            parent_is_comment = post.parent is not None and post.parent.kind in ("comment", "reply", "mention")
+            edge = "replies" if parent_is_comment else "comments"
+            data = self._call("POST", f"/{target}/{edge}", query={"message": post.text})
+        else:
+            data = self._call("POST", f"/{target}/comments", form={"message": post.text})
+        new_id = str(data.get("id") or "")
+        if not new_id:
+            raise Permanent("the Graph API accepted the reply but returned no id")
+        return Sent(new_id, fb_url(new_id) if self.platform == "facebook" else "", data)
+
+    def act(self, action: str, post) -> Sent:
+        target = post.platform_id
+        if action == "like" and self.platform == "facebook":
+            data = self._call("POST", f"/{target}/likes")
+        elif action == "hide":
+            field = "hide" if self.platform == "instagram" else "is_hidden"
+            data = self._call("POST", f"/{target}", form={field: "true"})
+        elif action == "delete":
+            data = self._call("DELETE", f"/{target}")
+        else:
+            raise Refused(f"{action} is not supported on {self.channel.get_platform_display()}")
+        return Sent(target, post.url, data)
+
+    def fetch_mention(self, media_id: str, comment_id: str) -> dict:
+        """The text and author of a comment that mentions the Instagram account."""
+        fields = f"mentioned_comment.comment_id({comment_id}){{id,text,timestamp,username,media{{id}}}}"
+        data = self._call("GET", f"/{self.channel.external_id}", query={"fields": fields})
+        comment = data.get("mentioned_comment")
+        if not isinstance(comment, dict) or not comment.get("id"):
+            raise Permanent("the Graph API returned no mentioned_comment")
+        return comment
+
+    def test_connection(self) -> str:
+        data = self._call("GET", "/me", query={"fields": "id,name"})
+        return f"Connected as {data.get('name', '?')} (id {data.get('id', '?')})"

@@ -1,0 +1,164 @@
+"""Process a stored webhook delivery: parse it and apply each event to the brand's inbox."""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter
+
+from django.db import transaction
+from django.utils import timezone
+
+from parley.inbox import actions as inbox
+from parley.inbox.ingest import AuthorData, IncomingPost
+from parley.inbox.models import Post
+
+from . import actions, adapters
+from .base import Deleted, Edited, Event, Ignored, Liked, MentionRef, NewPost, ParseError, clean_raw
+from .models import ChannelAccount, Tombstone, WebhookDelivery
+
+log = logging.getLogger(__name__)
+
+
+def process(delivery: WebhookDelivery) -> WebhookDelivery:
+    """Parse and apply; a body we cannot read, or an event that failed, leaves a dead letter to replay."""
+    delivery.attempts += 1
+    delivery.save(update_fields=["attempts"])
+    first = delivery.attempts == 1
+    try:
+        events = adapters.parser(delivery.platform)(bytes(delivery.body))
+    except ParseError as error:
+        log.warning("webhook delivery %s is unparseable: %s", delivery.pk, error)
+        actions.finish_delivery(delivery, WebhookDelivery.State.DEAD, {}, f"unparseable: {error}")
+        return delivery
+    counts: Counter = Counter()
+    errors: list[str] = []
+    unrouted: set[str] = set()
+    for event in events:
+        channels = list(
+            ChannelAccount.objects.select_related("brand")
+            .filter(platform=event.platform, external_id=event.account_id)
+            .exclude(status=ChannelAccount.Status.DISABLED)
+        )
+        if not channels:
+            unrouted.add(f"{event.platform}:{event.account_id}")
+            counts["unrouted"] += 1
+            continue
+        for channel in channels:
+            try:
+                with transaction.atomic():
+                    counts[apply(channel, event, first)] += 1
+            except inbox.InvalidPost as error:
+                counts["invalid"] += 1
+                errors.append(f"{type(event).__name__}: invalid post: {error}")
+            except Exception as error:  # noqa: BLE001 - kept as a dead letter, never lost
+                log.exception("webhook delivery %s: %s failed", delivery.pk, type(event).__name__)
+                counts["error"] += 1
+                errors.append(f"{type(event).__name__}: {type(error).__name__}: {error}")
+    if unrouted:
+        log.warning("webhook delivery %s names accounts no channel has: %s", delivery.pk, ", ".join(sorted(unrouted)))
+    summary = {"events": len(events), **counts}
+    if unrouted:
+        summary["unrouted_accounts"] = sorted(unrouted)
+    # An event we could not store (it failed, or its content is unusable) keeps the body as a dead letter.
+    state = WebhookDelivery.State.DEAD if counts["error"] or counts["invalid"] else WebhookDelivery.State.DONE
+    actions.finish_delivery(delivery, state, summary, "\n".join(errors))
+    return delivery
+
+
+def _stored(channel: ChannelAccount, platform: str, platform_id: str) -> Post | None:
+    return (
+        Post.objects.select_related("conversation", "brand")
+        .filter(brand=channel.brand, platform=platform, platform_id=platform_id)
+        .first()
+    )
+
+
+def apply(channel: ChannelAccount, event: Event, first_time: bool = True) -> str:
+    """Apply one event for one channel; the outcome's name is counted in the delivery's summary."""
+    if isinstance(event, NewPost):
+        return _new_post(channel, event.post, event.own)
+    if isinstance(event, Edited):
+        post = _stored(channel, event.platform, event.platform_id)
+        if post is None:
+            if event.fallback is not None:
+                return _new_post(channel, event.fallback, own=event.fallback.direction == "out")
+            return "edit_of_unknown"
+        if post.is_deleted:
+            return "edit_of_deleted"
+        inbox.mark_post_edited(post, event.text, actor="platform", now=event.at)
+        return "edited"
+    if isinstance(event, Deleted):
+        actions.remember_deletion(channel, event.platform, event.platform_id, event.at or timezone.now())
+        post = _stored(channel, event.platform, event.platform_id)
+        if post is None:
+            return "deleted_before_arrival"
+        inbox.mark_post_deleted(post, actor="platform", now=event.at)
+        return "deleted"
+    if isinstance(event, Liked):
+        post = _stored(channel, event.platform, event.platform_id)
+        if post is None:
+            return "like_of_unknown"
+        if first_time:  # a replayed delivery must not count the like twice
+            actions.record_like(post, event.user_id)
+        return "liked"
+    if isinstance(event, MentionRef):
+        client = adapters.client_for(channel)
+        comment = client.fetch_mention(event.media_id, event.comment_id)
+        post = IncomingPost(
+            platform="instagram",
+            platform_id=str(comment.get("id")),
+            text=str(comment.get("text") or ""),
+            created_at=_graph_time(comment.get("timestamp")),
+            kind="mention",
+            author=AuthorData(platform_user_id=str((comment.get("from") or {}).get("id") or f"ig:{comment.get('username')}"),
+                              handle=str(comment.get("username") or "")),
+            platform_conversation_id=event.media_id,
+            raw=comment,
+        )
+        return _new_post(channel, post, own=False)
+    if isinstance(event, Ignored):
+        return "ignored"
+    raise TypeError(f"unknown event {event!r}")
+
+
+def _graph_time(value):
+    from datetime import datetime
+
+    try:
+        return datetime.strptime(str(value), "%Y-%m-%dT%H:%M:%S%z")
+    except ValueError:
+        return timezone.now()
+
+
+def _new_post(channel: ChannelAccount, post: IncomingPost, own: bool) -> str:
+    post.raw = clean_raw(post.raw)
+    if own:
+        outcome = _link_own(channel, post)
+        if outcome:
+            return outcome
+        post.author = None  # the brand wrote it (on the platform, outside Parley)
+    result = inbox.ingest_post(channel.brand, channel, post, actor="webhook")
+    if not result.created:
+        return "duplicate"
+    tomb = Tombstone.objects.filter(brand=channel.brand, platform=post.platform, platform_id=post.platform_id).first()
+    if tomb is not None:
+        inbox.mark_post_deleted(result.post, actor="platform", now=tomb.deleted_at)
+        return "created_deleted"
+    return "created"
+
+
+def _link_own(channel: ChannelAccount, post: IncomingPost) -> str:
+    """Our own message echoed back: link it to the outbound post Parley sent, never a second copy."""
+    if _stored(channel, post.platform, post.platform_id) is not None:
+        return "echo_known"
+    pending = Post.objects.filter(
+        brand=channel.brand, channel=channel, platform=post.platform, direction=Post.Direction.OUTBOUND,
+        platform_id__isnull=True, text=post.text,
+    ).exclude(delivery_status=Post.Delivery.SENT)
+    if post.in_reply_to_id:
+        pending = pending.filter(in_reply_to_id=post.in_reply_to_id)
+    match = pending.order_by("created_at").first()
+    if match is None:
+        return ""
+    actions.link_echo(match, post.platform_id, post.url)
+    return "echo_linked"
