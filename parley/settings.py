@@ -250,6 +250,11 @@ if PARLEY_TRIAGE_PROFILE not in ("fast", "accurate"):
     raise ImproperlyConfigured(f"PARLEY_TRIAGE_PROFILE={PARLEY_TRIAGE_PROFILE!r} must be fast or accurate")
 PARLEY_TRIAGE_PHONE_REGION = env_str("PARLEY_TRIAGE_PHONE_REGION", "US").upper()
 PARLEY_TRIAGE_MAX_ATTEMPTS = env_int("PARLEY_TRIAGE_MAX_ATTEMPTS", 5, 1)
+# Periodic jobs (parley/server/periodic.py) run by `parley worker` and `parley tick`: on/off, how
+# often the loop looks for due jobs, and how often waiting conversations' priorities are recomputed.
+PARLEY_PERIODIC_ENABLED = env_bool("PARLEY_PERIODIC_ENABLED", True)
+PARLEY_PERIODIC_POLL_SECONDS = env_float("PARLEY_PERIODIC_POLL_SECONDS", 15.0, 1.0)
+PARLEY_PRIORITY_REFRESH_SECONDS = env_int("PARLEY_PRIORITY_REFRESH_SECONDS", 60, 10)
 
 # --- channels: platform connectors, webhooks, outbox (docs/channels.md) ----------
 
