@@ -121,7 +121,8 @@ def conversation_filter(*, intent="", sentiment="", outcome="", severity_min=Non
     if private_data is True:
         q &= ~Q(private_data_posted=[])
     elif private_data is False:
-        q &= Q(private_data_posted=[])
+        # Only posts triage read (a pending or failed post has not been looked at).
+        q &= Q(private_data_posted=[], status__in=[PostTriage.Status.TRIAGED, PostTriage.Status.NOT_TRIAGED])
     if topic:
         # Topics are a JSON list of names; match one whole name in its JSON text (works on
         # SQLite and PostgreSQL alike). Names are word characters, spaces and hyphens.
