@@ -65,7 +65,8 @@ def changes_for(conversation_ids, now: datetime) -> list[Change]:
     )
     conversations = {
         c.pk: c
-        for c in Conversation.objects.filter(pk__in=ids).annotate(latest_in=Subquery(latest.values("pk")[:1]))
+        for c in Conversation.objects.filter(pk__in=ids).select_related("brand")
+        .annotate(latest_in=Subquery(latest.values("pk")[:1]))
     }
     post_ids = [c.latest_in for c in conversations.values() if c.latest_in]
     posts = {
