@@ -225,6 +225,12 @@ SPECTACULAR_SETTINGS = {
         "ConversationStatusEnum": "parley.inbox.models.Status",
         "SettableStatusEnum": "parley.api.serializers.SETTABLE_STATUSES",
         "IngestOutcomeEnum": "parley.api.serializers.INGEST_OUTCOMES",
+        "TriageStatusEnum": "parley.api.triage.TRIAGE_STATUSES",
+        "TriageIntentEnum": "parley.api.triage.TRIAGE_INTENTS",
+        "TriageSentimentEnum": "parley.api.triage.TRIAGE_SENTIMENTS",
+        "TriageEmotionEnum": "parley.api.triage.TRIAGE_EMOTIONS",
+        "TriageOutcomeEnum": "parley.api.triage.TRIAGE_OUTCOMES",
+        "CorrectableFieldEnum": "parley.api.triage.CORRECTABLE_FIELDS",
     },
 }
 
