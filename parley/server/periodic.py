@@ -119,19 +119,25 @@ def run_due(now: datetime, only: str | None = None, force: bool = False) -> list
 
 def loop(poll_seconds: float, stop: threading.Event, on_outcome: Callable[[Outcome], None] | None = None) -> None:
     """Run due jobs every `poll_seconds` until `stop` is set (the worker's thread, `parley tick --loop`)."""
-    from django.db import close_old_connections
+    from django.db import close_old_connections, connection
     from django.utils import timezone
+
+    def tidy():
+        # Drop broken or expired connections between rounds, as a request does; never
+        # inside a transaction someone else opened (a test's atomic block).
+        if not connection.in_atomic_block:
+            close_old_connections()
 
     while not stop.is_set():
         try:
-            close_old_connections()
+            tidy()
             for outcome in run_due(timezone.now()):
                 if on_outcome is not None:
                     on_outcome(outcome)
         except Exception:  # noqa: BLE001 - e.g. the database is briefly away; try again next round
             log.exception("periodic jobs could not run")
         finally:
-            close_old_connections()
+            tidy()
         stop.wait(poll_seconds)
 
 
