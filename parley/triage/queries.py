@@ -99,7 +99,8 @@ def conversation_filter(*, intent="", sentiment="", outcome="", severity_min=Non
     A conversation matches when one of its customer's posts matches every given
     filter (one EXISTS over that conversation's inbound posts' triage).
     """
-    from django.db.models import Exists, OuterRef, Q
+    from django.db.models import Exists, F, OuterRef, Q
+    from django.db.models.functions import Coalesce
 
     from .labels import INTENTS, OUTCOMES, SENTIMENTS
 
@@ -131,5 +132,28 @@ def conversation_filter(*, intent="", sentiment="", outcome="", severity_min=Non
         q &= Q(language=language)
     if not q:
         return None
-    rows = PostTriage.objects.filter(q, post__conversation=OuterRef("pk"), post__direction="in")
-    return Q(Exists(rows))
+    rows = PostTriage.objects.filter(post__conversation=OuterRef("pk"), post__direction="in")
+    # The subquery must start from the conversation's posts (index post_conv_created), never
+    # from an index on a triage column: SQLite without statistics would walk every
+    # complaint in the brand's history for each conversation listed. The indexed triage
+    # columns are therefore compared through an expression no index can serve.
+    rows = rows.alias(_intent=Coalesce(F("intent"), F("intent")), _status=Coalesce(F("status"), F("status")))
+    return Q(Exists(rows.filter(_unindexed(q))))
+
+
+def _unindexed(q):
+    """`q` with its conditions on intent and status moved onto their unindexed aliases."""
+    from django.db.models import Q
+
+    out = Q()
+    out.connector, out.negated = q.connector, q.negated
+    for child in q.children:
+        if isinstance(child, Q):
+            out.children.append(_unindexed(child))
+        else:
+            name, value = child
+            for column in ("intent", "status"):
+                if name == column or name.startswith(column + "__"):
+                    name = "_" + name
+            out.children.append((name, value))
+    return out
