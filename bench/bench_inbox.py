@@ -26,7 +26,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
@@ -524,6 +524,23 @@ def cases(data: dict) -> list[tuple[str, str, object, dict]]:
     return [("page", *c) for c in page] + [("search", *c) for c in search]
 
 
+def time_priority_refresh(brand) -> list:
+    """Run the priority refresh twice: at the data set's `now` (every stored score is stale),
+    then a minute later (what each periodic run costs in steady state)."""
+    from django.utils import timezone as dj_timezone
+
+    from parley.triage.actions import refresh_priorities
+
+    out = []
+    now = dj_timezone.now()
+    for name, at in (("first run (all stale)", now), ("a minute later", now + timedelta(minutes=1))):
+        started = time.perf_counter()
+        summary = refresh_priorities(at)
+        out.append((name, summary, time.perf_counter() - started))
+        print(f"  priority refresh, {name}: {summary} in {out[-1][2]:.1f}s", flush=True)
+    return out
+
+
 def matches(brand, q: str) -> int:
     """How many of the brand's conversations match `q` with no limit, for the report."""
     from parley.inbox import search
@@ -552,6 +569,8 @@ def main(argv=None) -> int:
     parser.add_argument("--reuse", action="store_true", help="reuse a kept database (skips generation)")
     parser.add_argument("--sqlite-analyze", action="store_true",
                         help="run ANALYZE on SQLite first (Parley itself does not; PostgreSQL's autovacuum does)")
+    parser.add_argument("--priority-refresh", action="store_true",
+                        help="also time the periodic priority refresh over the data set (writes to it)")
     args = parser.parse_args(argv)
     if args.posts < args.conversations:
         parser.error("--posts must be at least --conversations")
@@ -604,6 +623,8 @@ def run(args, label: str) -> int:
         print(f"  {kind:6} {name:48} {shown:3} rows  p50 {p50:7.1f}  p95 {p95:7.1f}  p99 {p99:7.1f} ms"
               f"  (cpu p50 {cpu50:5.1f} p95 {cpu95:5.1f})", flush=True)
 
+    refresh = time_priority_refresh(data["brand"]) if args.priority_refresh else None
+
     print()
     print(f"### {label}: {posts:,} posts, {convs:,} conversations\n")
     print(f"Machine: {machine()}; {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC; {args.reps} timed runs per case"
@@ -619,6 +640,14 @@ def run(args, label: str) -> int:
         what = "inbox page" if kind == "page" else "search page"
         print(f"| {what} | {name} | {shown} | {extra} | {p50:.1f} | {p95:.1f} | {p99:.1f}"
               f" | {cpu50:.1f} | {cpu95:.1f} |")
+    if refresh:
+        print("\nPriority refresh (the periodic job `triage.priority`, `refresh_priorities(now)` over every"
+              " brand):\n")
+        print("| run | waiting conversations read | raised | audit events | post scores written | seconds |")
+        print("|---|---:|---:|---:|---:|---:|")
+        for name, summary, seconds in refresh:
+            print(f"| {name} | {summary.conversations:,} | {summary.raised:,} | {summary.audited:,}"
+                  f" | {summary.triage_updated:,} | {seconds:.1f} |")
     ok = worst["page"] < PAGE_TARGET_MS and worst["search"] < SEARCH_TARGET_MS
     print(f"\nWorst p95: inbox page {worst['page']:.1f} ms (target < {PAGE_TARGET_MS}),"
           f" search {worst['search']:.1f} ms (target < {SEARCH_TARGET_MS}): {'met' if ok else 'NOT met'}.")
