@@ -100,7 +100,9 @@ class RefreshSummary:
 def refresh_priorities(now: datetime, batch_size: int = 500, brand=None) -> RefreshSummary:
     """Recompute the priority of every conversation whose customer waits, as of `now`.
 
-    Only active conversations with a customer waiting are read, in batches of
+    Only active conversations whose customer waits and whose priority can still
+    rise are read (recompute.candidates: waiting under two hours, when the
+    waiting points stop growing, or not refreshed since), in batches of
     `batch_size` (four queries each); stale post scores are written with one
     bulk update per batch, and each raised conversation with one conditional
     update (still waiting, still lower). A conversation's priority only ever goes up here (an
@@ -111,10 +113,10 @@ def refresh_priorities(now: datetime, batch_size: int = 500, brand=None) -> Refr
     `conversation.priority` event, actor "priority-clock", when a conversation
     crosses into a higher band (low → normal → high → urgent).
     """
-    from .recompute import changes_for, waiting_batches
+    from .recompute import WAITING_HORIZON, changes_for, waiting_batches
 
     summary = RefreshSummary()
-    for ids in waiting_batches(batch_size, brand):
+    for ids in waiting_batches(now, batch_size, brand):
         changes = changes_for(ids, now)
         summary.conversations += len(ids)
         with transaction.atomic():
@@ -138,4 +140,10 @@ def refresh_priorities(now: datetime, batch_size: int = 500, brand=None) -> Refr
                     pk=c.conversation.pk, waiting_since__isnull=False, priority__lt=c.score
                 ).update(priority=c.score, updated_at=now)
             summary.raised += len(raised)
+            # Conversations past the waiting horizon are read once more, then marked as seen
+            # (recompute.candidates); raised ones were marked just above.
+            done = [i for i in ids if i not in {c.conversation.pk for c in raised}]
+            Conversation.objects.filter(
+                pk__in=done, waiting_since__lte=now - WAITING_HORIZON, updated_at__lt=now
+            ).update(updated_at=now)
     return summary

@@ -132,7 +132,10 @@ def conversation_filter(*, intent="", sentiment="", outcome="", severity_min=Non
         q &= Q(language=language)
     if not q:
         return None
-    rows = PostTriage.objects.filter(post__conversation=OuterRef("pk"), post__direction="in")
+    # Only customer posts are triaged (the listener, triage_pending and correct_triage see to
+    # it), so the post's direction is not tested: the conversation's post ids then come from
+    # the index post_conv_created alone, without reading the posts themselves.
+    rows = PostTriage.objects.filter(post__conversation=OuterRef("pk"))
     # The subquery must start from the conversation's posts (index post_conv_created), never
     # from an index on a triage column: SQLite without statistics would walk every
     # complaint in the brand's history for each conversation listed. The indexed triage

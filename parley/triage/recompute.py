@@ -10,9 +10,9 @@ new scores. Writing them is the `refresh_priorities` action (actions.py).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from django.db.models import OuterRef, Subquery
+from django.db.models import DateTimeField, ExpressionWrapper, F, OuterRef, Q, Subquery
 
 from parley.inbox.models import Conversation, Post
 from parley.inbox.queries import ACTIVE
@@ -39,11 +39,29 @@ class Change:
         return self.score != self.triage.priority or self.breakdown != (self.triage.priority_breakdown or [])
 
 
-def waiting_batches(batch_size: int = 500, brand=None):
-    """Ids of active conversations whose customer waits for an answer, in batches, by id."""
-    qs = Conversation.objects.filter(ACTIVE, waiting_since__isnull=False, priority__lt=100)
-    if brand is not None:
-        qs = qs.filter(brand=brand)
+# The waiting factor grows one point per 8 minutes up to priority.MAX["waiting"] points;
+# past this horizon it no longer changes. (No other factor rises with time: velocity
+# only falls, and SLA times are not part of the facts yet; an SLA sweep would add them.)
+WAITING_HORIZON = timedelta(minutes=8 * prio.MAX["waiting"] + 8)
+
+
+def candidates(now: datetime, brand=None):
+    """Active conversations whose customer waits and whose priority may still rise at `now`.
+
+    Those waiting less than the horizon, plus those past it that nothing touched
+    since they crossed it (their stored score predates the cap; after one more
+    refresh their `updated_at` moves past it and they drop out).
+    """
+    qs = Conversation.objects.filter(ACTIVE, waiting_since__isnull=False, priority__lt=100).filter(
+        Q(waiting_since__gt=now - WAITING_HORIZON)
+        | Q(updated_at__lt=ExpressionWrapper(F("waiting_since") + WAITING_HORIZON, output_field=DateTimeField()))
+    )
+    return qs.filter(brand=brand) if brand is not None else qs
+
+
+def waiting_batches(now: datetime, batch_size: int = 500, brand=None):
+    """Ids of `candidates(now)`, in batches, by id."""
+    qs = candidates(now, brand)
     last = 0
     while True:
         ids = list(qs.filter(pk__gt=last).order_by("pk").values_list("pk", flat=True)[:batch_size])

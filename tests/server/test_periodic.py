@@ -175,7 +175,7 @@ def test_answered_conversations_and_higher_agent_priorities_are_left_alone(brand
     high = waiting_conversation(brand, channel, "p2")
     actions.set_priority(high, 90, users["admin"])
     untriaged = actions.ingest_post(brand, channel, incoming("p3", "hi", author="z")).conversation
-    summary = refresh_priorities(T0 + timedelta(hours=3))
+    summary = refresh_priorities(T0 + timedelta(hours=1))
     assert summary.conversations == 2  # the answered one is not even read
     assert Conversation.objects.get(pk=answered.pk).priority == 0
     assert Conversation.objects.get(pk=high.pk).priority == 90
@@ -210,3 +210,20 @@ def test_the_registered_job_runs_the_refresh(brand, channel, settings):
     settings.PARLEY_TRIAGE_ENABLED = False
     outcomes = periodic.run_due(T0 + timedelta(hours=1), only="triage.priority", force=True)
     assert outcomes[0].result == "triage is off"
+
+
+def test_past_the_waiting_horizon_a_conversation_is_refreshed_once_more_then_left(brand, channel):
+    from parley.triage.recompute import WAITING_HORIZON, candidates
+
+    conv = waiting_conversation(brand, channel, "p1")
+    # Triage stored its score at ingest; nothing touched the conversation since.
+    Conversation.objects.filter(pk=conv.pk).update(updated_at=T0)
+    later = T0 + timedelta(hours=5)
+    assert WAITING_HORIZON < timedelta(hours=5)
+    assert list(candidates(later)) == [conv]
+    first = refresh_priorities(later)
+    assert first.conversations == 1 and Conversation.objects.get(pk=conv.pk).priority == 26 + 15
+    assert list(candidates(later + timedelta(minutes=1))) == []  # the waiting points are capped
+    # A conversation still within the horizon stays a candidate at every run.
+    fresh = waiting_conversation(brand, channel, "p2", at=later - timedelta(minutes=30))
+    assert list(candidates(later + timedelta(minutes=1))) == [fresh]
