@@ -75,6 +75,7 @@ VIEWS = {
 # scanning a brand's whole history on every page.
 COUNT_CAP = 1000
 LIST_COUNT_CAP = 10_000
+TRIAGE_LIST_COUNT_CAP = 1000
 
 
 class AtLeast(int):
@@ -91,13 +92,23 @@ class InboxQuerySet(QuerySet):
     count of a long history costs more than the page itself.
     """
 
+    # Lists filtered on triage count to a lower cap (TRIAGE_LIST_COUNT_CAP): each
+    # conversation counted costs an EXISTS over its posts' triage.
+    count_cap = LIST_COUNT_CAP
+
+    def _clone(self):
+        clone = super()._clone()
+        clone.count_cap = self.count_cap
+        return clone
+
     def count(self) -> int:
         if self._result_cache is not None or self.query.is_sliced:
             return super().count()
         # Sliced, the subquery keeps the list's ordering, which steers the planner to
         # the same partial index as the page (index-only for the usual filters).
-        n = self.values("pk")[:LIST_COUNT_CAP].count()
-        return AtLeast(n) if n >= LIST_COUNT_CAP else n
+        cap = self.count_cap
+        n = self.values("pk")[:cap].count()
+        return AtLeast(n) if n >= cap else n
 
 
 @dataclass
@@ -223,6 +234,7 @@ def conversations(user, brand, f: InboxFilter) -> InboxQuerySet:
         )
         if triage_q is not None:
             qs = qs.filter(triage_q)
+            qs.count_cap = TRIAGE_LIST_COUNT_CAP
     if f.q:
         qs = qs.filter(pk__in=conversation_ids_matching(brand, f.q))
         return qs.order_by(*_sort_without_index(SORTS[f.sort]))

@@ -75,3 +75,17 @@ def test_triage_filter_matches_any_customer_post_but_not_brand_posts(brand, chan
     assert found("intent=praise&severity_min=3") == []
     assert found("topic=refund&severity_min=3") == [conv]
     assert found("topic=serv") == []
+
+
+def test_triage_filtered_lists_count_to_a_lower_cap(brand, channel, users, monkeypatch):
+    from parley.triage.models import PostTriage
+
+    for i in range(3):
+        post = actions.ingest_post(brand, channel, incoming(str(i), "refund", author=f"a{i}", at=T0)).post
+        PostTriage.objects.create(post=post, status="triaged", intent="complaint")
+    monkeypatch.setattr(queries, "TRIAGE_LIST_COUNT_CAP", 2)
+    admin = users["admin"]
+    count = queries.conversations(admin, brand, queries.InboxFilter.from_params(QueryDict("intent=complaint"))).count()
+    assert count == 2 and str(count) == "2+"
+    plain = queries.conversations(admin, brand, queries.InboxFilter.from_params(QueryDict(""))).count()
+    assert plain == 3 and str(plain) == "3"
