@@ -569,6 +569,7 @@ def main(argv=None) -> int:
     parser.add_argument("--reuse", action="store_true", help="reuse a kept database (skips generation)")
     parser.add_argument("--sqlite-analyze", action="store_true",
                         help="run ANALYZE on SQLite first (Parley itself does not; PostgreSQL's autovacuum does)")
+    parser.add_argument("--only", default="", help="time only the cases whose name contains this")
     parser.add_argument("--priority-refresh", action="store_true",
                         help="also time the periodic priority refresh over the data set (writes to it)")
     args = parser.parse_args(argv)
@@ -614,6 +615,8 @@ def run(args, label: str) -> int:
     rows, worst = [], {"page": 0.0, "search": 0.0}
     load_before = os.getloadavg()[0]
     for kind, name, user_pk, params in cases(data):
+        if args.only and args.only not in name:
+            continue
         samples, cpu, shown = timed(lambda: inbox_page(user_pk, data["brand"].slug, params), args.reps)
         cpu50, cpu95 = percentile(cpu, 50), percentile(cpu, 95)
         p50, p95, p99 = (percentile(samples, p) for p in (50, 95, 99))
