@@ -26,7 +26,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
@@ -202,6 +202,7 @@ def generate(args, connection) -> dict:
     from parley.inbox import search
     from parley.inbox.models import ACTIVE_STATUSES, Conversation, Customer, Identity, Post, Tag
     from parley.platforms.models import ChannelAccount
+    from parley.triage.models import PostTriage
     from django.contrib.auth import get_user_model
     from django.db import transaction
 
@@ -346,10 +347,14 @@ def generate(args, connection) -> dict:
         with connection.cursor() as cursor:
             cursor.execute(f"DROP INDEX {search.PG_INDEX}")
 
+    triage_rng = random.Random(args.seed + 1)  # its own stream: the posts stay as they were
+
     def flush():
         texts = _texts(rng, words, cumulative, len(batch))
         with transaction.atomic():
             writer.write(Post, post_columns, (row[:9] + (text,) + row[9:] for row, text in zip(batch, texts)))
+            writer.write(PostTriage, TRIAGE_COLUMNS,
+                         [_triage_row(triage_rng, row[0], row[16], _at) for row in batch if row[7] == "in"])
         batch.clear()
 
     for cid, (b, channel, customer, times, directions) in enumerate(plans, start=1):
@@ -384,6 +389,42 @@ def generate(args, connection) -> dict:
             "load_s": load_s, "total_s": time.monotonic() - started, "words": words}
 
 
+# Triage of every inbound post, drawn to look like a care inbox: a third complaints, a few
+# trolls, private data in about one post in a hundred, a few non-English posts.
+TRIAGE_COLUMNS = [
+    "post_id", "status", "reason", "attempts", "model_version", "profile", "intent", "intent_scores", "complaint",
+    "sentiment", "sentiment_scores", "emotion", "emotion_scores", "severity", "anger", "offensive", "hate", "troll",
+    "desired_outcome", "desired_outcome_scores", "outcome_unclear", "needs_response", "language", "topics",
+    "private_data_posted", "private_data_spans", "explanation", "priority", "priority_breakdown", "created_at",
+    "updated_at", "triaged_at", "next_attempt_at",
+]
+INTENT_WEIGHTS = {"complaint": 30, "question": 25, "request": 12, "praise": 8, "feedback": 8, "chatter": 10,
+                  "abuse": 4, "spam": 3}
+BENCH_OUTCOMES = ("refund", "replacement", "repair", "return", "cancellation", "delivery", "account_access",
+                  "information", "apology", "to_be_heard", "none")
+BENCH_TOPICS = ("billing", "refund", "delivery", "defect", "app", "account", "service", "price", "outage", "travel")
+
+
+def _triage_row(rng: random.Random, post_id: int, created, _at) -> tuple:
+    import json
+
+    intent = rng.choices(list(INTENT_WEIGHTS), weights=list(INTENT_WEIGHTS.values()))[0]
+    severity = rng.choices((1, 2, 3, 4), weights=(40, 30, 20, 10))[0] if intent == "complaint" else 0
+    troll = rng.uniform(0.5, 0.95) if intent == "abuse" and rng.random() < 0.5 else rng.random() * 0.1
+    sentiment = rng.choices(("negative", "neutral", "positive"), weights=(40, 40, 20))[0]
+    private = [rng.choice(("email", "phone", "order_number"))] if rng.random() < 0.01 else []
+    language = rng.choices(("en", "es", "fr"), weights=(95, 3, 2))[0]
+    topics = rng.sample(BENCH_TOPICS, k=rng.choices((0, 1, 2), weights=(4, 4, 2))[0])
+    priority = rng.randint(0, 90)
+    breakdown = [{"factor": "intent", "points": 20, "why": intent}, {"factor": "public", "points": 6, "why": "public post"}]
+    return (
+        post_id, "triaged", "", 1, "bench", "fast", intent, "{}", 0.9 if intent == "complaint" else 0.1, sentiment,
+        "{}", "neutral", "{}", severity, rng.random() * 0.6, rng.random() * 0.3, rng.random() * 0.1, troll,
+        rng.choice(BENCH_OUTCOMES), "{}", rng.random() < 0.15, rng.random(), language, json.dumps(topics),
+        json.dumps(private), "[]", "{}", priority, json.dumps(breakdown), created, created, created, None,
+    )
+
+
 def _texts(rng: random.Random, words: list[str], cumulative: list[float], n: int) -> list[str]:
     lengths = rng.choices(WORDS_PER_POST, k=n)
     drawn = rng.choices(words, cum_weights=cumulative, k=sum(lengths))
@@ -410,6 +451,7 @@ def inbox_page(user_pk: int, brand_slug: str, params: dict) -> int:
 
     from parley.inbox import queries
     from parley.inbox.access import access_brand
+    from parley.triage.queries import latest_inbound_triage
 
     user = get_user_model().objects.get(pk=user_pk)
     brand, _role = access_brand(user, brand_slug)
@@ -423,6 +465,7 @@ def inbox_page(user_pk: int, brand_slug: str, params: dict) -> int:
     )
     page = Paginator(qs, 50).get_page(1)
     rows = list(page.object_list)
+    latest_inbound_triage(c.pk for c in rows)  # the badges of the rows
     queries.view_counts(user, brand)
     return len(rows)
 
@@ -462,6 +505,12 @@ def cases(data: dict) -> list[tuple[str, str, object, dict]]:
         ("agent: active, longest waiting", agent, {"view": "active", "sort": "waiting"}),
         ("agent: mine, priority", agent, {"view": "mine", "sort": "priority"}),
         ("agent: waiting, longest waiting", agent, {"view": "waiting", "sort": "waiting"}),
+        ("admin: triage intent complaint", admin, {"view": "active", "intent": "complaint"}),
+        ("admin: triage troll (rare), priority", admin, {"view": "active", "troll": "yes", "sort": "priority"}),
+        ("admin: triage private data (rare)", admin, {"view": "active", "private_data": "yes"}),
+        ("admin: triage topic refund, severity >= 3", admin, {"view": "active", "topic": "refund", "severity_min": "3"}),
+        ("admin: triage language fr, all", admin, {"view": "all", "language": "fr"}),
+        ("agent: triage negative, waiting", agent, {"view": "waiting", "sentiment": "negative"}),
     ]
     search = [
         ("admin: common word (\"order\"), active", admin, {"view": "active", "q": "order"}),
@@ -473,6 +522,23 @@ def cases(data: dict) -> list[tuple[str, str, object, dict]]:
         (f"agent: rare word (\"{rare}\"), all", agent, {"view": "all", "q": rare}),
     ]
     return [("page", *c) for c in page] + [("search", *c) for c in search]
+
+
+def time_priority_refresh(brand) -> list:
+    """Run the priority refresh twice: at the data set's `now` (every stored score is stale),
+    then a minute later (what each periodic run costs in steady state)."""
+    from django.utils import timezone as dj_timezone
+
+    from parley.triage.actions import refresh_priorities
+
+    out = []
+    now = dj_timezone.now()
+    for name, at in (("first run (all stale)", now), ("a minute later", now + timedelta(minutes=1))):
+        started = time.perf_counter()
+        summary = refresh_priorities(at)
+        out.append((name, summary, time.perf_counter() - started))
+        print(f"  priority refresh, {name}: {summary} in {out[-1][2]:.1f}s", flush=True)
+    return out
 
 
 def matches(brand, q: str) -> int:
@@ -503,6 +569,9 @@ def main(argv=None) -> int:
     parser.add_argument("--reuse", action="store_true", help="reuse a kept database (skips generation)")
     parser.add_argument("--sqlite-analyze", action="store_true",
                         help="run ANALYZE on SQLite first (Parley itself does not; PostgreSQL's autovacuum does)")
+    parser.add_argument("--only", default="", help="time only the cases whose name contains this")
+    parser.add_argument("--priority-refresh", action="store_true",
+                        help="also time the periodic priority refresh over the data set (writes to it)")
     args = parser.parse_args(argv)
     if args.posts < args.conversations:
         parser.error("--posts must be at least --conversations")
@@ -546,6 +615,8 @@ def run(args, label: str) -> int:
     rows, worst = [], {"page": 0.0, "search": 0.0}
     load_before = os.getloadavg()[0]
     for kind, name, user_pk, params in cases(data):
+        if args.only and args.only not in name:
+            continue
         samples, cpu, shown = timed(lambda: inbox_page(user_pk, data["brand"].slug, params), args.reps)
         cpu50, cpu95 = percentile(cpu, 50), percentile(cpu, 95)
         p50, p95, p99 = (percentile(samples, p) for p in (50, 95, 99))
@@ -554,6 +625,8 @@ def run(args, label: str) -> int:
         rows.append((kind, name, shown, extra, p50, p95, p99, cpu50, cpu95))
         print(f"  {kind:6} {name:48} {shown:3} rows  p50 {p50:7.1f}  p95 {p95:7.1f}  p99 {p99:7.1f} ms"
               f"  (cpu p50 {cpu50:5.1f} p95 {cpu95:5.1f})", flush=True)
+
+    refresh = time_priority_refresh(data["brand"]) if args.priority_refresh else None
 
     print()
     print(f"### {label}: {posts:,} posts, {convs:,} conversations\n")
@@ -570,6 +643,14 @@ def run(args, label: str) -> int:
         what = "inbox page" if kind == "page" else "search page"
         print(f"| {what} | {name} | {shown} | {extra} | {p50:.1f} | {p95:.1f} | {p99:.1f}"
               f" | {cpu50:.1f} | {cpu95:.1f} |")
+    if refresh:
+        print("\nPriority refresh (the periodic job `triage.priority`, `refresh_priorities(now)` over every"
+              " brand):\n")
+        print("| run | waiting conversations read | raised | audit events | post scores written | seconds |")
+        print("|---|---:|---:|---:|---:|---:|")
+        for name, summary, seconds in refresh:
+            print(f"| {name} | {summary.conversations:,} | {summary.raised:,} | {summary.audited:,}"
+                  f" | {summary.triage_updated:,} | {seconds:.1f} |")
     ok = worst["page"] < PAGE_TARGET_MS and worst["search"] < SEARCH_TARGET_MS
     print(f"\nWorst p95: inbox page {worst['page']:.1f} ms (target < {PAGE_TARGET_MS}),"
           f" search {worst['search']:.1f} ms (target < {SEARCH_TARGET_MS}): {'met' if ok else 'NOT met'}.")

@@ -225,6 +225,12 @@ SPECTACULAR_SETTINGS = {
         "ConversationStatusEnum": "parley.inbox.models.Status",
         "SettableStatusEnum": "parley.api.serializers.SETTABLE_STATUSES",
         "IngestOutcomeEnum": "parley.api.serializers.INGEST_OUTCOMES",
+        "TriageStatusEnum": "parley.api.triage.TRIAGE_STATUSES",
+        "TriageIntentEnum": "parley.api.triage.TRIAGE_INTENTS",
+        "TriageSentimentEnum": "parley.api.triage.TRIAGE_SENTIMENTS",
+        "TriageEmotionEnum": "parley.api.triage.TRIAGE_EMOTIONS",
+        "TriageOutcomeEnum": "parley.api.triage.TRIAGE_OUTCOMES",
+        "CorrectableFieldEnum": "parley.api.triage.CORRECTABLE_FIELDS",
     },
 }
 
@@ -250,6 +256,11 @@ if PARLEY_TRIAGE_PROFILE not in ("fast", "accurate"):
     raise ImproperlyConfigured(f"PARLEY_TRIAGE_PROFILE={PARLEY_TRIAGE_PROFILE!r} must be fast or accurate")
 PARLEY_TRIAGE_PHONE_REGION = env_str("PARLEY_TRIAGE_PHONE_REGION", "US").upper()
 PARLEY_TRIAGE_MAX_ATTEMPTS = env_int("PARLEY_TRIAGE_MAX_ATTEMPTS", 5, 1)
+# Periodic jobs (parley/server/periodic.py) run by `parley worker` and `parley tick`: on/off, how
+# often the loop looks for due jobs, and how often waiting conversations' priorities are recomputed.
+PARLEY_PERIODIC_ENABLED = env_bool("PARLEY_PERIODIC_ENABLED", True)
+PARLEY_PERIODIC_POLL_SECONDS = env_float("PARLEY_PERIODIC_POLL_SECONDS", 15.0, 1.0)
+PARLEY_PRIORITY_REFRESH_SECONDS = env_int("PARLEY_PRIORITY_REFRESH_SECONDS", 60, 10)
 
 # --- channels: platform connectors, webhooks, outbox (docs/channels.md) ----------
 # Platform API base URLs (point them at `parley simulate` in tests and demos).

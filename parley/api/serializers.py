@@ -13,6 +13,9 @@ from rest_framework import serializers
 from parley.accounts.models import Role
 from parley.inbox.models import Conversation, Customer, Identity, Note, Post, Status
 from parley.platforms.models import Platform
+from parley.triage.queries import corrections_for, latest_inbound_triage
+
+from .triage import PostTriageSerializer, TriageSummarySerializer
 
 # Named in SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] so that the schema's enums have clear names.
 SETTABLE_STATUSES = [(value, label) for value, label in Status.choices if value != Status.MERGED]
@@ -106,12 +109,24 @@ class ConversationSummarySerializer(serializers.ModelSerializer):
     assignee = UserRefSerializer(allow_null=True)
     tags = serializers.SerializerMethodField()
     counts = serializers.SerializerMethodField()
+    triage = serializers.SerializerMethodField(
+        help_text="Triage of the customer's latest post; null when it has none yet."
+    )
 
     class Meta:
         model = Conversation
         fields = ["id", "ref", "subject", "status", "platform", "channel", "customer", "team", "assignee",
                   "priority", "tags", "waiting_since", "created_at", "last_post_at", "last_inbound_at",
-                  "first_response_at", "resolved_at", "reopened_count", "counts"]
+                  "first_response_at", "resolved_at", "reopened_count", "counts", "triage"]
+
+    @extend_schema_field(TriageSummarySerializer(allow_null=True))
+    def get_triage(self, conversation) -> dict | None:
+        # Lists pass {conversation id: triage} in the context (two queries for the page).
+        found = self.context.get("triage")
+        if found is None:
+            found = latest_inbound_triage([conversation.pk])
+        triage = found.get(conversation.pk)
+        return TriageSummarySerializer(triage).data if triage is not None else None
 
     def get_tags(self, conversation) -> list[str]:
         return [tag.name for tag in conversation.tags.all()]
@@ -154,6 +169,19 @@ class PostSerializer(serializers.ModelSerializer):
         return {"likes": post.likes, "reposts": post.reposts, "replies": post.replies}
 
 
+class PostWithTriageSerializer(PostSerializer):
+    triage = serializers.SerializerMethodField(help_text="Null for the brand's own posts and untriaged ones.")
+
+    class Meta(PostSerializer.Meta):
+        fields = [*PostSerializer.Meta.fields, "triage"]
+        read_only_fields = fields
+
+    @extend_schema_field(PostTriageSerializer(allow_null=True))
+    def get_triage(self, post) -> dict | None:
+        triage = getattr(post, "triage", None) if post.direction == Post.Direction.INBOUND else None
+        return PostTriageSerializer(triage, context=self.context).data if triage is not None else None
+
+
 class NoteSerializer(serializers.ModelSerializer):
     author = UserRefSerializer(allow_null=True)
 
@@ -180,13 +208,14 @@ class ConversationDetailSerializer(ConversationSummarySerializer):
         fields = [*ConversationSummarySerializer.Meta.fields,
                   "started_public", "closed_at", "merged_into", "posts", "notes"]
 
-    @extend_schema_field(PostSerializer(many=True))
+    @extend_schema_field(PostWithTriageSerializer(many=True))
     def get_posts(self, conversation) -> list[dict]:
-        posts = (
-            conversation.posts.select_related("author", "author_user__agent_profile")
+        posts = list(
+            conversation.posts.select_related("author", "author_user__agent_profile", "triage")
             .order_by("created_at", "id")
         )
-        return PostSerializer(posts, many=True).data
+        corrections = corrections_for(p.pk for p in posts if p.direction == Post.Direction.INBOUND)
+        return PostWithTriageSerializer(posts, many=True, context={"corrections": corrections}).data
 
 
 class CustomerDetailSerializer(CustomerSerializer):
@@ -199,7 +228,9 @@ class CustomerDetailSerializer(CustomerSerializer):
 
     @extend_schema_field(ConversationSummarySerializer(many=True))
     def get_conversations(self, customer) -> list[dict]:
-        return ConversationSummarySerializer(self.context["conversations"], many=True).data
+        rows = list(self.context["conversations"])
+        context = {"triage": latest_inbound_triage(c.pk for c in rows)}
+        return ConversationSummarySerializer(rows, many=True, context=context).data
 
 
 # --- requests -----------------------------------------------------------------------------

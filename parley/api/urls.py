@@ -1,7 +1,7 @@
 from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
-from . import views
+from . import triage_views, views
 
 conversation = "v1/brands/<slug:brand>/conversations/<int:pk>/"
 
@@ -25,6 +25,11 @@ urlpatterns = [
         "v1/brands/<slug:brand>/customers/<int:pk>/", views.CustomerDetailView.as_view(), name="api-customer"
     ),
     path("v1/brands/<slug:brand>/posts/", views.IngestView.as_view(), name="api-ingest"),
+    path("v1/brands/<slug:brand>/posts/<int:pk>/triage/", triage_views.PostTriageView.as_view(), name="api-triage"),
+    path(
+        "v1/brands/<slug:brand>/posts/<int:pk>/triage/corrections/",
+        triage_views.TriageCorrectionView.as_view(), name="api-triage-correct",
+    ),
     # Anything else under /api/v1/ answers a JSON 404 rather than an HTML page.
     re_path(r"^v1/", views.not_found),
 ]

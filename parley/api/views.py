@@ -34,6 +34,9 @@ from parley.inbox.access import (
     visible_conversations,
 )
 from parley.inbox.models import Conversation, Note, Post, Status
+from parley.triage.queries import latest_inbound_triage
+
+from parley.triage.labels import INTENTS, OUTCOMES, SENTIMENTS
 
 from . import ingestion
 from . import serializers as s
@@ -141,6 +144,15 @@ LIST_PARAMETERS = [
     _P("priority_min", int, description="Only conversations with at least this priority (0-100)."),
     _P("q", str, description="Full-text search over the conversation's posts."),
     _P("sort", str, enum=list(queries.SORTS), description="waiting (longest first), priority, recent."),
+    # Triage filters: a conversation matches when one of its customer's posts matches them all.
+    _P("intent", str, enum=list(INTENTS), description="Triage intent of a customer post."),
+    _P("sentiment", str, enum=list(SENTIMENTS), description="Triage sentiment of a customer post."),
+    _P("outcome", str, enum=[*OUTCOMES, "unclear"], description='Desired outcome, or "unclear".'),
+    _P("severity_min", int, enum=[1, 2, 3, 4], description="Complaint severity at least this (1-4)."),
+    _P("troll", str, enum=["yes", "no"], description="A likely troll (troll probability of 0.5 or more), or not."),
+    _P("private_data", str, enum=["yes", "no"], description="The customer posted private data, or not."),
+    _P("topic", str, description="One of the brand's triage topics."),
+    _P("language", str, description="ISO 639-1 code of a customer post, e.g. es."),
     _P("limit", int, description="Page size (default 50, at most 200)."),
     _P("offset", int, description="Rows to skip."),
 ]
@@ -168,7 +180,8 @@ class ConversationListView(BrandView):
         qs = conversation_rows(queries.conversations(request.user, self.brand, f))
         paginator = ConversationPagination()
         page = paginator.paginate_queryset(qs, request, view=self)
-        data = s.ConversationSummarySerializer(page, many=True).data
+        context = {"triage": latest_inbound_triage(c.pk for c in page)}
+        data = s.ConversationSummarySerializer(page, many=True, context=context).data
         return paginator.get_paginated_response(data, queries.view_counts(request.user, self.brand))
 
 

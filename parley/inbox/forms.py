@@ -105,3 +105,22 @@ class VipForm(BrandForm):
     """`vip`: "1" to mark the conversation's customer as VIP, "0" to unmark."""
 
     vip = forms.ChoiceField(choices=[("1", "VIP"), ("0", "Not VIP")], error_messages={"required": "Choose VIP or not."})
+
+
+class TriageCorrectionForm(BrandForm):
+    """`field` (intent, sentiment, emotion, desired_outcome, severity, troll, offensive) and its new `value`."""
+
+    field = forms.CharField(max_length=30, error_messages={"required": "Choose what to correct."})
+    value = forms.CharField(max_length=30, error_messages={"required": "Choose the right value."})
+
+    def clean(self):
+        from parley.triage.display import parse_value
+
+        data = super().clean()
+        if "field" in data and "value" in data:
+            try:
+                data["raw"] = data["value"].strip().lower()
+                data["value"] = parse_value(data["field"], data["value"])
+            except ValueError as exc:
+                raise forms.ValidationError(str(exc)) from None
+        return data

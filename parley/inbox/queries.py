@@ -6,6 +6,7 @@ all scoping goes through access.visible_conversations.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
@@ -15,6 +16,9 @@ from django.db.models import F, Lookup, OrderBy, Q, QuerySet
 from django.db.models.functions import Coalesce
 
 from parley.accounts.models import Membership, Role
+
+from parley.triage.labels import INTENTS, OUTCOMES, SENTIMENTS
+from parley.triage.queries import conversation_filter
 
 from .access import visible_conversations
 from .models import ACTIVE_STATUSES, DONE_STATUSES, LISTED_STATUSES, Conversation, Status
@@ -71,6 +75,7 @@ VIEWS = {
 # scanning a brand's whole history on every page.
 COUNT_CAP = 1000
 LIST_COUNT_CAP = 10_000
+TRIAGE_LIST_COUNT_CAP = 1000
 
 
 class AtLeast(int):
@@ -87,13 +92,23 @@ class InboxQuerySet(QuerySet):
     count of a long history costs more than the page itself.
     """
 
+    # Lists filtered on triage count to a lower cap (TRIAGE_LIST_COUNT_CAP): each
+    # conversation counted costs an EXISTS over its posts' triage.
+    count_cap = LIST_COUNT_CAP
+
+    def _clone(self):
+        clone = super()._clone()
+        clone.count_cap = self.count_cap
+        return clone
+
     def count(self) -> int:
         if self._result_cache is not None or self.query.is_sliced:
             return super().count()
         # Sliced, the subquery keeps the list's ordering, which steers the planner to
         # the same partial index as the page (index-only for the usual filters).
-        n = self.values("pk")[:LIST_COUNT_CAP].count()
-        return AtLeast(n) if n >= LIST_COUNT_CAP else n
+        cap = self.count_cap
+        n = self.values("pk")[:cap].count()
+        return AtLeast(n) if n >= cap else n
 
 
 @dataclass
@@ -108,6 +123,21 @@ class InboxFilter:
     priority_min: int | None = None
     q: str = ""
     sort: str = "waiting"
+    # Triage filters (parley.triage.queries.conversation_filter): a conversation matches
+    # when one of its customer's posts matches them all.
+    intent: str = ""
+    sentiment: str = ""
+    outcome: str = ""  # a desired outcome, or "unclear"
+    severity_min: int | None = None
+    troll: bool | None = None
+    private_data: bool | None = None
+    topic: str = ""
+    language: str = ""
+
+    @property
+    def triage_filtered(self) -> bool:
+        return bool(self.intent or self.sentiment or self.outcome or self.severity_min is not None
+                    or self.troll is not None or self.private_data is not None or self.topic or self.language)
 
     @classmethod
     def from_params(cls, params) -> "InboxFilter":
@@ -119,6 +149,8 @@ class InboxFilter:
             except (TypeError, ValueError):
                 return None
 
+        topic = " ".join(str(params.get("topic", "")).split())[:60]
+        language = str(params.get("language", "")).strip().lower()[:8]
         statuses = [s for s in params.getlist("status") if s in Status.values] if hasattr(params, "getlist") else []
         view = params.get("view", "active")
         sort = params.get("sort", "waiting")
@@ -133,7 +165,29 @@ class InboxFilter:
             priority_min=_int("priority_min"),
             q=" ".join(str(params.get("q", "")).split())[:200],
             sort=sort if sort in SORTS else "waiting",
+            intent=_choice(params, "intent", INTENTS),
+            sentiment=_choice(params, "sentiment", SENTIMENTS),
+            outcome=_choice(params, "outcome", (*OUTCOMES, "unclear")),
+            severity_min=_int("severity_min") if _int("severity_min") in (1, 2, 3, 4) else None,
+            troll=_yes_no(params.get("troll")),
+            private_data=_yes_no(params.get("private_data")),
+            topic=topic if _TOPIC.match(topic) else "",
+            language=language if _LANGUAGE.match(language) else "",
         )
+
+
+_TOPIC = re.compile(r"^[\w][\w \-]*$")
+_LANGUAGE = re.compile(r"^[a-z]{2,3}$")
+
+
+def _choice(params, name: str, allowed) -> str:
+    value = str(params.get(name, "")).strip().lower()
+    return value if value in allowed else ""
+
+
+def _yes_no(value) -> bool | None:
+    value = str(value or "").strip().lower()
+    return True if value in ("yes", "true", "1") else False if value in ("no", "false", "0") else None
 
 
 def _view_q(view: str, user) -> Q | None:
@@ -173,6 +227,14 @@ def conversations(user, brand, f: InboxFilter) -> InboxQuerySet:
         qs = qs.filter(tags__name=f.tag)
     if f.priority_min is not None:
         qs = qs.filter(priority__gte=f.priority_min)
+    if f.triage_filtered:
+        triage_q = conversation_filter(
+            intent=f.intent, sentiment=f.sentiment, outcome=f.outcome, severity_min=f.severity_min,
+            troll=f.troll, private_data=f.private_data, topic=f.topic, language=f.language,
+        )
+        if triage_q is not None:
+            qs = qs.filter(triage_q)
+            qs.count_cap = TRIAGE_LIST_COUNT_CAP
     if f.q:
         qs = qs.filter(pk__in=conversation_ids_matching(brand, f.q))
         return qs.order_by(*_sort_without_index(SORTS[f.sort]))

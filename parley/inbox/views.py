@@ -13,8 +13,9 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ObjectDoesNotExist
 from django.core.paginator import Paginator
-from django.http import HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -24,6 +25,10 @@ from django.views.decorators.http import require_POST
 
 from parley.accounts.models import Role, Team
 from parley.platforms.models import ChannelAccount
+from parley.triage import display as triage_display
+from parley.triage.actions import correct_triage
+from parley.triage.labels import INTENTS, OUTCOMES, SENTIMENTS
+from parley.triage.queries import corrections_for, latest_inbound_triage
 
 from . import actions, forms
 from .access import (
@@ -31,6 +36,7 @@ from .access import (
     WRITE,
     access_brand,
     access_conversation,
+    access_post,
     brands_for,
     can_write,
     team_ids,
@@ -52,6 +58,12 @@ VIEW_TABS = [
 SORT_CHOICES = [("waiting", "Longest waiting"), ("priority", "Highest priority"), ("recent", "Most recent")]
 PRIORITY_CHOICES = [("", "Any priority"), ("25", "Normal and above"), ("50", "High and above"), ("75", "Urgent")]
 STATUS_FILTERS = [s for s in Status.choices if s[0] != Status.MERGED]
+SEVERITY_CHOICES = [("", "Any severity"), ("1", "1 and above"), ("2", "2 and above"), ("3", "3 and above"),
+                    ("4", "4 only")]
+YES_NO_CHOICES = [("", "Either"), ("yes", "Yes"), ("no", "No")]
+# Languages offered in the filter; any ISO 639-1 code works in the URL.
+LANGUAGE_CHOICES = [("", "Any language"), ("en", "English"), ("es", "Spanish"), ("fr", "French"),
+                    ("de", "German"), ("it", "Italian"), ("pt", "Portuguese"), ("nl", "Dutch"), ("ar", "Arabic")]
 
 
 def _htmx_target(request) -> str | None:
@@ -110,7 +122,23 @@ def _filter_options(user, brand, role) -> dict:
         "tags": Tag.objects.filter(brand=brand)[:300],
         "sort_choices": SORT_CHOICES,
         "priority_choices": PRIORITY_CHOICES,
+        "intent_choices": INTENTS,
+        "sentiment_choices": SENTIMENTS,
+        "outcome_choices": [(o, o.replace("_", " ")) for o in OUTCOMES if o != "none"] + [("unclear", "unclear")],
+        "severity_choices": SEVERITY_CHOICES,
+        "yes_no_choices": YES_NO_CHOICES,
+        "language_choices": LANGUAGE_CHOICES,
+        "topic_choices": _topic_names(brand),
     }
+
+
+def _topic_names(brand) -> list[str]:
+    """The brand's triage topics (its setting, else the built-in ones)."""
+    from parley.triage.topics import DEFAULT_TOPICS
+
+    config = brand.setting("triage_topics", None)
+    names = config if isinstance(config, dict) else DEFAULT_TOPICS
+    return sorted(str(name) for name in names)[:100]
 
 
 def _query(params, **changes) -> str:
@@ -148,8 +176,11 @@ def inbox(request, brand):
     )
     page = Paginator(qs, settings.PARLEY_INBOX_PAGE_SIZE).get_page(request.GET.get("page"))
     rows = list(page.object_list)
+    triages = latest_inbound_triage(c.pk for c in rows)
     for conversation in rows:
         conversation.identity = _primary_identity(conversation)
+        triage = triages.get(conversation.pk)
+        conversation.triage_view = triage_display.view(triage, full=False) if triage is not None else None
     context = {
         **_chrome(request, brand, role),
         **_filter_options(request.user, brand, role),
@@ -163,8 +194,9 @@ def inbox(request, brand):
         "clear_url": request.path + "?" + urlencode({"view": f.view}),
         "filtered": bool(
             f.q or f.statuses or f.tag or f.team or f.assignee or f.channel_id or f.platform
-            or f.priority_min is not None or f.sort != "waiting"
+            or f.priority_min is not None or f.sort != "waiting" or f.triage_filtered
         ),
+        "triage_filtered": f.triage_filtered,
     }
     template = "inbox/_results.html" if _htmx_target(request) == "inbox-results" else "inbox/list.html"
     return _vary(render(request, template, context))
@@ -184,11 +216,26 @@ class TimelineItem:
 
 
 def _timeline(conversation) -> list[TimelineItem]:
-    posts = conversation.posts.select_related("author", "author_user__agent_profile").order_by("created_at", "id")
+    posts = list(
+        conversation.posts.select_related("author", "author_user__agent_profile", "triage").order_by("created_at", "id")
+    )
+    corrections = corrections_for(p.pk for p in posts if p.direction == "in")
+    for p in posts:
+        if p.direction == "in":
+            triage = getattr(p, "triage", None) if _has_triage(p) else None
+            p.triage_view = triage_display.view(triage, corrections.get(p.pk))
     notes = conversation.notes.select_related("author__agent_profile")
     items = [TimelineItem("post", p) for p in posts] + [TimelineItem("note", n) for n in notes]
     # Stable: a note written at the same instant as a post comes after it.
     return sorted(items, key=lambda item: (item.at, item.kind == "note"))
+
+
+def _has_triage(post) -> bool:
+    try:
+        post.triage  # noqa: B018 - a reverse one-to-one raises when there is none
+    except ObjectDoesNotExist:
+        return False
+    return True
 
 
 def _conversation_context(request, brand, role, conversation, **extra) -> dict:
@@ -209,10 +256,14 @@ def _conversation_context(request, brand, role, conversation, **extra) -> dict:
     last_inbound = next(
         (i.obj for i in reversed(timeline) if i.kind == "post" and i.obj.direction == "in"), None
     )
+    latest_triage = getattr(last_inbound, "triage_view", None)
     context = {
         **_chrome(request, brand, role),
         "c": conversation,
         "timeline": timeline,
+        "latest_triage": latest_triage,
+        "triage_menu": triage_display.MENU,
+        "field_labels": triage_display.FIELD_LABELS,
         "customer": customer,
         "identities": identities,
         "past": past,
@@ -372,6 +423,38 @@ def act(request, brand, conversation_id, action):
     status = 422 if failed else 200
     template = "inbox/_after_action.html" if htmx else "inbox/conversation.html"
     return _vary(render(request, template, context, status=status))
+
+
+@login_required
+@require_POST
+def correct(request, brand, conversation_id, post_id):
+    """One-click correction of one triage field of one customer post (correct_triage)."""
+    brand, role = access_brand(request.user, brand)
+    # WRITE: viewers get 403; another team's conversation (or a post not in it) is a 404.
+    conv = access_conversation(request.user, brand, conversation_id, WRITE)
+    post = access_post(request.user, brand, post_id, WRITE)
+    if post.conversation_id != conv.pk or post.direction != "in":
+        raise Http404("No such post in this conversation")
+    form = forms.TriageCorrectionForm(request.POST, brand=brand, user=request.user)
+    failed = False
+    try:
+        if not form.is_valid():
+            raise ActionError(form.error_text())
+        name, value = form.cleaned_data["field"], form.cleaned_data["value"]
+        correct_triage(post, name, value, request.user)
+        shown = triage_display.FIELD_LABELS.get(name, name)
+        messages.success(request, f"{shown} corrected to “{form.cleaned_data['raw']}”. Thank you: it teaches triage.")
+    except ActionError as exc:
+        failed = True
+        messages.error(request, str(exc))
+    htmx = _htmx_target(request) is not None
+    if not failed and not htmx:
+        target = reverse("inbox:conversation", kwargs={"brand": brand.slug, "conversation_id": conv.pk})
+        return _SeeOther(_safe_next(request) or f"{target}#post-{post.pk}")
+    conv = access_conversation(request.user, brand, conv.pk, READ)
+    context = _conversation_context(request, brand, role, conv)
+    template = "inbox/_after_action.html" if htmx else "inbox/conversation.html"
+    return _vary(render(request, template, context, status=422 if failed else 200))
 
 
 class _SeeOther(HttpResponseRedirect):

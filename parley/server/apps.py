@@ -5,3 +5,8 @@ class ServerConfig(AppConfig):
     name = "parley.server"
     label = "server"
     verbose_name = "Server processes"
+
+    def ready(self):
+        from . import periodic
+
+        periodic.discover()

@@ -39,3 +39,124 @@ def pending_post_ids(limit: int | None = None, include_failed: bool = True, now=
         posts = posts.filter(brand=brand)
     ids = posts.order_by("id").values_list("id", flat=True)
     return ids[:limit] if limit else ids
+
+
+# --- for the inbox and the API (read side) ------------------------------------------------
+
+
+def latest_inbound_triage(conversation_ids) -> dict[int, PostTriage]:
+    """{conversation id: the stored triage of its customer's latest post}, in two queries.
+
+    Conversations whose latest inbound post has no triage row are left out.
+    """
+    from django.db.models import OuterRef, Subquery
+
+    from parley.inbox.models import Conversation, Post
+
+    ids = list(conversation_ids)
+    if not ids:
+        return {}
+    latest = Post.objects.filter(conversation=OuterRef("pk"), direction=Post.Direction.INBOUND).order_by(
+        "-created_at", "-id"
+    )
+    pairs = dict(
+        Conversation.objects.filter(pk__in=ids)
+        .annotate(latest_in=Subquery(latest.values("pk")[:1]))
+        .values_list("latest_in", "pk")
+    )
+    pairs.pop(None, None)
+    rows = PostTriage.objects.filter(post_id__in=list(pairs))
+    return {pairs[t.post_id]: t for t in rows}
+
+
+def corrections_for(post_ids) -> dict[int, dict[str, str]]:
+    """{post id: {field: who corrected it last}} for the posts agents corrected."""
+    from .models import TriageCorrection
+
+    out: dict[int, dict[str, str]] = {}
+    rows = (
+        TriageCorrection.objects.filter(post_id__in=list(post_ids))
+        .select_related("user__agent_profile")
+        .order_by("created_at", "id")
+    )
+    for c in rows:
+        who = "a person"
+        if c.user is not None:
+            profile = getattr(c.user, "agent_profile", None)
+            who = profile.shown_name if profile is not None else c.user.get_username()
+        out.setdefault(c.post_id, {})[c.field] = who
+    return out
+
+
+# Values the inbox filters accept (anything else is ignored, as InboxFilter does).
+SEVERITY_MIN = (1, 2, 3, 4)
+
+
+def conversation_filter(*, intent="", sentiment="", outcome="", severity_min=None, troll=None,
+                        private_data=None, topic="", language=""):
+    """A Q on conversations for the triage filters, or None when none is set.
+
+    A conversation matches when one of its customer's posts matches every given
+    filter (one EXISTS over that conversation's inbound posts' triage).
+    """
+    from django.db.models import Exists, F, OuterRef, Q
+    from django.db.models.functions import Coalesce
+
+    from .labels import INTENTS, OUTCOMES, SENTIMENTS
+
+    q = Q()
+    if intent in INTENTS:
+        q &= Q(intent=intent)
+    if sentiment in SENTIMENTS:
+        q &= Q(sentiment=sentiment)
+    if outcome == "unclear":
+        q &= Q(outcome_unclear=True)
+    elif outcome in OUTCOMES:
+        q &= Q(desired_outcome=outcome)
+    if severity_min in SEVERITY_MIN:
+        q &= Q(severity__gte=severity_min)
+    if troll is True:
+        q &= Q(troll__gte=0.5)
+    elif troll is False:
+        q &= Q(troll__lt=0.5)
+    if private_data is True:
+        q &= ~Q(private_data_posted=[])
+    elif private_data is False:
+        # Only posts triage read (a pending or failed post has not been looked at).
+        q &= Q(private_data_posted=[], status__in=[PostTriage.Status.TRIAGED, PostTriage.Status.NOT_TRIAGED])
+    if topic:
+        # Topics are a JSON list of names; match one whole name in its JSON text (works on
+        # SQLite and PostgreSQL alike). Names are word characters, spaces and hyphens.
+        q &= Q(topics__icontains=f'"{topic}"')
+    if language:
+        q &= Q(language=language)
+    if not q:
+        return None
+    # Only customer posts are triaged (the listener, triage_pending and correct_triage see to
+    # it), so the post's direction is not tested: the conversation's post ids then come from
+    # the index post_conv_created alone, without reading the posts themselves.
+    rows = PostTriage.objects.filter(post__conversation=OuterRef("pk"))
+    # The subquery must start from the conversation's posts (index post_conv_created), never
+    # from an index on a triage column: SQLite without statistics would walk every
+    # complaint in the brand's history for each conversation listed. The indexed triage
+    # columns are therefore compared through an expression no index can serve.
+    rows = rows.alias(_intent=Coalesce(F("intent"), F("intent")), _status=Coalesce(F("status"), F("status")))
+    return Q(Exists(rows.filter(_unindexed(q))))
+
+
+def _unindexed(q):
+    """`q` with its conditions on intent and status moved onto their unindexed aliases."""
+    from django.db.models import Q
+
+    out = Q()
+    out.connector, out.negated = q.connector, q.negated
+    for child in q.children:
+        if isinstance(child, Q):
+            out.children.append(_unindexed(child))
+        else:
+            name, value = child
+            for column in ("intent", "status"):
+                if name == column or name.startswith(column + "__"):
+                    name = "_" + name
+            out.children.append((name, value))
+    return out

@@ -20,6 +20,8 @@ PATHS = {
     "/api/v1/brands/{brand}/conversations/{id}/replies/": {"post"},
     "/api/v1/brands/{brand}/customers/{id}/": {"get"},
     "/api/v1/brands/{brand}/posts/": {"post"},
+    "/api/v1/brands/{brand}/posts/{id}/triage/": {"get"},
+    "/api/v1/brands/{brand}/posts/{id}/triage/corrections/": {"post"},
 }
 
 
@@ -47,7 +49,8 @@ def test_request_and_response_bodies_are_described(schema):
     listing = paths["/api/v1/brands/{brand}/conversations/"]["get"]
     names = {p["name"] for p in listing["parameters"]}
     assert names >= {"view", "status", "platform", "channel", "team", "assignee", "tag", "priority_min", "q",
-                     "sort", "limit", "offset", "brand"}
+                     "sort", "limit", "offset", "brand", "intent", "sentiment", "outcome", "severity_min", "troll",
+                     "private_data", "topic", "language"}
     assert schema["components"]["securitySchemes"]["tokenAuth"]["type"] == "apiKey"
 
 

@@ -186,4 +186,10 @@ def seed(now: datetime) -> dict:
                                               ("950", "eve_<i>x</i>", HOSTILE_NAME, 7, False)))
     out["emoji"] = ingest(harbor, hx, _post("hx-140", EMOJI_TEXT, ago(hours=1, minutes=30),
                                             ("970", "emoji_storm", "Storm", 66, False)))
+
+    # Triage every customer post, as the worker would after ingestion (triage only raises priorities).
+    from parley.triage.service import triage_posts
+
+    triage_posts(list(Post.objects.filter(direction="in").select_related("conversation", "author__customer")
+                      .order_by("id")), now)
     return out

@@ -79,3 +79,12 @@ def web_url(value) -> str:
     """A link taken from a payload, kept only when it is plain http(s); never javascript: or data:."""
     text = str(value or "").strip()
     return text if text.lower().startswith(("https://", "http://")) and not any(c in text for c in "\r\n\t ") else ""
+
+
+@register.filter
+def abs_int(value) -> int:
+    """|points| for "+5" / "−5" displays."""
+    try:
+        return abs(int(value))
+    except (TypeError, ValueError):
+        return 0
