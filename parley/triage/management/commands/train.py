@@ -24,6 +24,9 @@ class Command(BaseCommand):
         parser.add_argument("--profile", choices=("fast", "accurate", "all"), default="all")
         parser.add_argument("--out", default=None, help="Write here instead of the shipped models folder.")
         parser.add_argument("--limit", type=int, default=None, help="Read at most N rows of each source (a quick trial).")
+        parser.add_argument("--no-tune", action="store_true",
+                            help="accurate profile: use the pretrained encoder as it is, without fine-tuning it "
+                                 "(minutes instead of the better part of an hour; a quick trial).")
         parser.add_argument("--with-corrections", action="store_true",
                             help="Add agents' triage corrections from the database to the training data.")
 
@@ -42,7 +45,8 @@ class Command(BaseCommand):
             out = Path(opts["out"]) / profile if opts["out"] else MODELS_DIR / profile
             before = self._metrics(MODELS_DIR / profile)  # the models in use now
             try:
-                trained = train(data, profile, limit=opts["limit"], extra=extra, log=self.stdout.write)
+                trained = train(data, profile, limit=opts["limit"], extra=extra, log=self.stdout.write,
+                                tune=False if opts["no_tune"] else None)
             except RuntimeError as exc:
                 raise CommandError(str(exc)) from exc
             version = f"{profile}-{stamp}" + ("+corrections" if extra else "")
