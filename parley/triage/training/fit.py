@@ -136,6 +136,8 @@ class Trained:
     held: dict = field(default_factory=dict)  # name -> (held-out calibrated log-probs, labels)
     encoded: dict = field(default_factory=dict)  # name -> encoded.EncodedHead (accurate profile)
     encoder_dir: Path | None = None
+    tuned: bool = False
+    encoder_is_temporary: bool = False  # encoder_dir was made by training: removed after saving
 
 
 def _docs(texts: list[str]) -> list[str]:
