@@ -70,6 +70,10 @@ class LinearModels:
     def logits(self, X: sparse.csr_matrix) -> np.ndarray:
         return np.asarray(X @ self.weights) + self.bias
 
+    def predict(self, docs: list[str]) -> dict[str, np.ndarray]:
+        """Per head, calibrated probabilities (documents x labels) for cleaned texts."""
+        return self.probabilities(self.logits(self.features(docs)))
+
     def probabilities(self, logits: np.ndarray) -> dict[str, np.ndarray]:
         """Per head, an array (documents x labels) of calibrated probabilities."""
         out = {}
@@ -92,5 +96,10 @@ def load(profile: str, folder: Path | None = None) -> LinearModels:
     """The models of `profile`, loaded once per process."""
     key = str(folder or profile)
     if key not in _loaded:
-        _loaded[key] = LinearModels(folder or MODELS_DIR / profile)
+        folder = Path(folder or MODELS_DIR / profile)
+        if (folder / "encoder-heads.npz").is_file():
+            from .blended import BlendedModels
+            _loaded[key] = BlendedModels(folder)
+        else:
+            _loaded[key] = LinearModels(folder)
     return _loaded[key]

@@ -90,8 +90,7 @@ class Triager:
                 scored.append(i)
                 docs.append(cleaned.model)
         if docs:
-            X = self.models.features(docs)
-            probs = self.models.probabilities(self.models.logits(X))
+            probs = self.models.predict(docs)
             for k, i in enumerate(scored):
                 self._fill(results[i], plains[i], {name: p[k] for name, p in probs.items()})
             if self.options.explain:

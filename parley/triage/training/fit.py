@@ -20,6 +20,7 @@ from scipy.optimize import minimize
 from ..features import Vocabulary
 from ..normalize import clean
 from . import datasets as ds
+from .encoded import as_log_probs
 from .heads import HEADS, PROFILES, HeadPlan, Profile
 
 try:
@@ -132,20 +133,19 @@ class Trained:
     heads: dict = field(default_factory=dict)  # name -> (coef, bias, temperature, shift)
     metrics: dict = field(default_factory=dict)
     seconds: float = 0.0
+    held: dict = field(default_factory=dict)  # name -> (held-out calibrated log-probs, labels)
+    encoded: dict = field(default_factory=dict)  # name -> encoded.EncodedHead (accurate profile)
+    encoder_dir: Path | None = None
+    tuned: bool = False
+    encoder_is_temporary: bool = False  # encoder_dir was made by training: removed after saving
 
 
 def _docs(texts: list[str]) -> list[str]:
     return [clean(t).model for t in texts]
 
 
-def train(data_dir: Path, profile_name: str, *, limit: int | None = None, extra=None,
-          log=print, heads: tuple = HEADS) -> Trained:
-    """Fit every head of `profile_name`. `extra` maps head name -> Split appended to its training data."""
-    if SGDClassifier is None:
-        raise RuntimeError("training needs scikit-learn: pip install 'parley[train]'")
-    started = time.perf_counter()
-    profile = PROFILES[profile_name]
-    data = ds.Data(data_dir, limit=limit)
+def build_splits(data: ds.Data, heads: tuple = HEADS, extra=None) -> dict:
+    """head name -> (training split, validation split or None), texts cleaned for the models."""
     extra = extra or {}
     splits = {}
     for plan in heads:
@@ -155,6 +155,17 @@ def train(data_dir: Path, profile_name: str, *, limit: int | None = None, extra=
         val_split = plan.val(data) if plan.val else None
         splits[plan.name] = (ds.Split(_docs(train_split.texts), train_split.labels),
                              ds.Split(_docs(val_split.texts), val_split.labels) if val_split else None)
+    return splits
+
+
+def train(data_dir: Path, profile_name: str, *, limit: int | None = None, extra=None,
+          log=print, heads: tuple = HEADS, encoder_dir: Path | None = None, tune: bool | None = None) -> Trained:
+    """Fit every head of `profile_name`. `extra` maps head name -> Split appended to its training data."""
+    if SGDClassifier is None:
+        raise RuntimeError("training needs scikit-learn: pip install 'parley[train]'")
+    started = time.perf_counter()
+    profile = PROFILES[profile_name]
+    splits = build_splits(ds.Data(data_dir, limit=limit), heads, extra)
     train_docs = list(dict.fromkeys(d for tr, _ in splits.values() for d in tr.texts))
     all_docs = list(dict.fromkeys(train_docs + [d for _, va in splits.values() if va for d in va.texts]))
     eval_vocab = Vocabulary.fit(train_docs, profile.spec, profile.min_df)
@@ -187,6 +198,7 @@ def train(data_dir: Path, profile_name: str, *, limit: int | None = None, extra=
             how = "5-fold cross-validation"
         temperature, shift = _calibrate(z_held, y_held, plan.kind)
         metrics = _metrics(y_held, z_held, plan, temperature, shift)
+        result.held[plan.name] = (as_log_probs(z_held, plan.kind, temperature, shift), y_held)
         metrics["evaluated_by"] = how
         model = _estimator(len(final_y), profile, plan.c).fit(final_vocab.transform(final_docs), final_y)
         coef, bias = _full_coef(model, plan)
@@ -195,6 +207,10 @@ def train(data_dir: Path, profile_name: str, *, limit: int | None = None, extra=
         headline = metrics["macro_recall" if plan.metric == "macro_recall" else "macro_f1"]
         log(f"[{profile_name}] {plan.name:<10} {plan.metric} {headline:.3f} ({how}, {metrics['rows']:,} rows; "
             f"trained on {len(final_y):,}; {time.perf_counter() - head_started:.0f} s)")
+    if profile.encoder:
+        from .encoded_fit import add_encoder
+        add_encoder(result, splits, heads, log=log, encoder_dir=encoder_dir,
+                    tune=profile.tune if tune is None else tune)
     result.seconds = round(time.perf_counter() - started, 1)
     return result
 
@@ -219,4 +235,7 @@ def save(trained: Trained, folder: Path, version: str) -> None:
         "metrics": trained.metrics,
         "training_seconds": trained.seconds,
     }
+    if trained.encoded:
+        from .encoded_fit import save_encoder
+        manifest["encoder"] = save_encoder(trained, folder)
     (folder / "manifest.json").write_text(json.dumps(manifest, indent=1, sort_keys=False) + "\n")

@@ -18,16 +18,21 @@ def _load(profile: str) -> dict:
 
 def summary() -> str:
     fast, accurate = _load("fast"), _load("accurate")
-    lines = ["| head | measured by | rows | metric | fast | accurate | accuracy (acc.) | calibration error (acc.) |",
-             "|---|---|---:|---|---:|---:|---:|---:|"]
+    lines = ["| head | measured by | rows | metric | fast | accurate, n-grams alone | accurate | encoder weight | "
+             "accuracy (acc.) | calibration error (acc.) |",
+             "|---|---|---:|---|---:|---:|---:|---:|---:|---:|"]
     for head, m in accurate["metrics"].items():
         key = HEADLINE.get(head, "macro_f1")
         f = fast["metrics"][head]
+        alone = m.get("ngram_only", m)
+        weight = m.get("embedding_weight")
         lines.append(f"| {head} | {m['evaluated_by']} | {m['rows']:,} | {key.replace('_', '-')} | {f[key]:.3f} | "
-                     f"**{m[key]:.3f}** | {m['accuracy']:.3f} | {m.get('calibration_error', float('nan')):.3f} |")
+                     f"{alone[key]:.3f} | **{m[key]:.3f}** | {'' if weight is None else f'{weight:.1f}'} | "
+                     f"{m['accuracy']:.3f} | {m.get('calibration_error', float('nan')):.3f} |")
         if "macro_f1_four_labels" in m:
             lines.append(f"| emotion (TweetEval's 4 labels) | validation split | {m['rows']:,} | macro-f1 | "
-                         f"{f['macro_f1_four_labels']:.3f} | **{m['macro_f1_four_labels']:.3f}** | | |")
+                         f"{f['macro_f1_four_labels']:.3f} | {alone['macro_f1_four_labels']:.3f} | "
+                         f"**{m['macro_f1_four_labels']:.3f}** | | | |")
     return "\n".join(lines)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -24,6 +25,9 @@ class Command(BaseCommand):
         parser.add_argument("--profile", choices=("fast", "accurate", "all"), default="all")
         parser.add_argument("--out", default=None, help="Write here instead of the shipped models folder.")
         parser.add_argument("--limit", type=int, default=None, help="Read at most N rows of each source (a quick trial).")
+        parser.add_argument("--tune", action="store_true",
+                            help="accurate profile, experimental: fine-tune the encoder on the training splits "
+                                 "first (an hour or more on 2 CPU cores; the shipped models do not use it).")
         parser.add_argument("--with-corrections", action="store_true",
                             help="Add agents' triage corrections from the database to the training data.")
 
@@ -42,11 +46,14 @@ class Command(BaseCommand):
             out = Path(opts["out"]) / profile if opts["out"] else MODELS_DIR / profile
             before = self._metrics(MODELS_DIR / profile)  # the models in use now
             try:
-                trained = train(data, profile, limit=opts["limit"], extra=extra, log=self.stdout.write)
+                trained = train(data, profile, limit=opts["limit"], extra=extra, log=self.stdout.write,
+                                tune=True if opts["tune"] else None)
             except RuntimeError as exc:
                 raise CommandError(str(exc)) from exc
             version = f"{profile}-{stamp}" + ("+corrections" if extra else "")
             save(trained, out, version)
+            if trained.encoder_is_temporary:
+                shutil.rmtree(trained.encoder_dir, ignore_errors=True)
             self.stdout.write(f"[{profile}] wrote {out} (version {version}) in {trained.seconds:.0f} s")
             if before:
                 self._compare(profile, before, trained.metrics)
