@@ -14,7 +14,7 @@ from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquer
 from django.db.models.functions import Coalesce
 from django.http import JsonResponse
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, PolymorphicProxySerializer, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, PolymorphicProxySerializer, extend_schema
 from rest_framework import serializers as drf_serializers
 from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import LimitOffsetPagination
@@ -310,17 +310,31 @@ class ReplyView(BrandView):
         description="201 with the new reply; 200 with the stored one when the idempotency key was already "
         "used on this conversation.",
         request=s.ReplyRequestSerializer,
-        responses={201: s.PostSerializer, 200: s.PostSerializer, **ACTION_ERRORS},
+        responses={
+            201: s.PostSerializer, 200: s.PostSerializer,
+            202: OpenApiResponse(description="Held for a supervisor's approval: `approval_id`, `reasons`, `findings`."),
+            409: OpenApiResponse(description="Blocked by the guardrails: `error`, `findings` (docs/guardrails.md)."),
+            **ACTION_ERRORS,
+        },
     )
     def post(self, request, brand, pk):
+        from parley.composer.actions import GuardrailBlocked, send_checked_reply
+
         conversation = self.conversation(pk, WRITE)
         data = self.valid(s.ReplyRequestSerializer)
         key = data["idempotency_key"] or None
         replay = bool(key) and Post.objects.filter(idempotency_key=key, conversation=conversation).exists()
-        post = actions.create_reply(
-            conversation, data["text"], request.user, visibility=data["visibility"], idempotency_key=key
-        )
-        return Response(s.PostSerializer(post).data, status=200 if replay else 201)
+        try:
+            checked = send_checked_reply(
+                conversation, data["text"], request.user, visibility=data["visibility"], idempotency_key=key
+            )
+        except GuardrailBlocked as blocked:
+            return Response({"error": str(blocked), "findings": [f.as_dict() for f in blocked.findings]},
+                            status=409)
+        if checked.post is None:
+            return Response({"approval_id": checked.approval.pk, "reasons": checked.approval.reasons,
+                             "findings": [f.as_dict() for f in checked.findings]}, status=202)
+        return Response(s.PostSerializer(checked.post).data, status=200 if replay else 201)
 
 
 # --- ingestion ----------------------------------------------------------------------------

@@ -22,7 +22,7 @@ from django.utils.text import slugify
 from parley.accounts.models import Brand, Team
 from parley.inbox import actions as inbox_actions
 from parley.inbox.access import can_manage, can_write
-from parley.inbox.actions import ActionError
+from parley.inbox.actions import ActionError, clean_reply_text
 from parley.inbox.audit import record
 from parley.inbox.models import Conversation, Post
 
@@ -225,6 +225,7 @@ def send_checked_reply(
     override is audited with the checks it overrode. Warnings never stop a reply.
     """
     now = now or timezone.now()
+    text = clean_reply_text(text)  # empty or too long is refused before any check runs
     visibility = visibility or _default_visibility(conversation)
     findings, blocks = _gate(conversation, text, actor, visibility, override_reason, now)
     why = approval_reasons(conversation, text, actor, visibility, now)

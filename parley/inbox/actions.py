@@ -477,6 +477,16 @@ def add_note(conversation: Conversation, text: str, actor) -> Note:
 MAX_REPLY_CHARS = 10_000
 
 
+def clean_reply_text(text: str) -> str:
+    """A reply's text as stored: NULs dropped, trimmed; empty or too long is refused."""
+    text = (text or "").replace("\x00", "").strip()
+    if not text:
+        raise ActionError("A reply cannot be empty")
+    if len(text) > MAX_REPLY_CHARS:
+        raise ActionError(f"A reply is at most {MAX_REPLY_CHARS:,} characters")
+    return text
+
+
 def create_reply(
     conversation: Conversation,
     text: str,
@@ -492,11 +502,7 @@ def create_reply(
     reply answers that post. Idempotent on `idempotency_key` when given.
     """
     now = now or timezone.now()
-    text = (text or "").replace("\x00", "").strip()
-    if not text:
-        raise ActionError("A reply cannot be empty")
-    if len(text) > MAX_REPLY_CHARS:
-        raise ActionError(f"A reply is at most {MAX_REPLY_CHARS:,} characters")
+    text = clean_reply_text(text)
     if conversation.status == Status.MERGED:
         raise ActionError("This conversation was merged into another; reply there")
     if idempotency_key:

@@ -94,7 +94,7 @@ class InboxQuerySet(QuerySet):
 
     # Lists filtered on triage count to a lower cap (TRIAGE_LIST_COUNT_CAP): each
     # conversation counted costs an EXISTS over its posts' triage.
-    count_cap = LIST_COUNT_CAP
+    count_cap: int | None = None  # None: LIST_COUNT_CAP, read when counting
 
     def _clone(self):
         clone = super()._clone()
@@ -106,7 +106,7 @@ class InboxQuerySet(QuerySet):
             return super().count()
         # Sliced, the subquery keeps the list's ordering, which steers the planner to
         # the same partial index as the page (index-only for the usual filters).
-        cap = self.count_cap
+        cap = self.count_cap or LIST_COUNT_CAP
         n = self.values("pk")[:cap].count()
         return AtLeast(n) if n >= cap else n
 

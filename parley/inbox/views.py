@@ -344,11 +344,20 @@ def _note(conv, data, user):
 
 
 def _reply(conv, data, user):
-    post = actions.create_reply(
+    # The guardrails apply here too (a blocking finding raises GuardrailBlocked, an ActionError,
+    # shown like any refused action); the composer page adds inline checks and the override.
+    from parley.composer.actions import send_checked_reply
+
+    checked = send_checked_reply(
         conv, data["text"], user, visibility=data["visibility"], idempotency_key=data["key"]
     )
+    if checked.post is None:
+        return "Your reply waits for a supervisor's approval: " + "; ".join(checked.approval.reasons) + "."
+    post = checked.post
     where = "public reply" if post.visibility == "public" else "private message"
-    return f"Your {where} is saved and waits for delivery on {post.get_platform_display()}."
+    warned = [f for f in checked.findings if f.level == "warn"]
+    note = f" Guardrails: {'; '.join(f.message for f in warned[:3])}" if warned else ""
+    return f"Your {where} is saved and waits for delivery on {post.get_platform_display()}.{note}"
 
 
 def _vip(conv, data, user):
