@@ -238,6 +238,30 @@ def _has_triage(post) -> bool:
     return True
 
 
+def _span(delta) -> str:
+    minutes = int(abs(delta.total_seconds()) // 60)
+    hours, minutes = divmod(minutes, 60)
+    days, hours = divmod(hours, 24)
+    parts = [f"{days} d"] * bool(days) + [f"{hours} h"] * bool(hours) + [f"{minutes} min"] * (not days)
+    return " ".join(parts) or "0 min"
+
+
+def _sla_timers(conversation) -> list[dict]:
+    """The conversation's running SLA timers, worded for the side panel (parley.sla.status)."""
+    from parley.sla.status import conversation_timers
+
+    shown = []
+    for t in conversation_timers(conversation, timezone.now()):
+        if t.time_left is None:
+            text = "no due time"
+        elif t.time_left.total_seconds() < 0:
+            text = f"breached {_span(t.time_left)} ago"
+        else:
+            text = f"{_span(t.time_left)} left"
+        shown.append({"label": t.label, "state": t.state, "text": text, "due_at": t.due_at, "policy": t.policy})
+    return shown
+
+
 def _conversation_context(request, brand, role, conversation, **extra) -> dict:
     user = request.user
     customer = conversation.customer
@@ -277,6 +301,7 @@ def _conversation_context(request, brand, role, conversation, **extra) -> dict:
         "reply_text": "",
         "note_text": "",
         "list_url": reverse("inbox:list", kwargs={"brand": brand.slug}),
+        "sla_timers": _sla_timers(conversation),
     }
     context.update(extra)
     return context
