@@ -175,14 +175,8 @@ def seeded(app_server):
     return app_server[2]
 
 
-@pytest.fixture(scope="session")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
+# The session's browser is the `browser` fixture of tests/conftest.py: one Playwright per
+# session, shared with the other folders' browser tests (two sync Playwrights cannot coexist).
 
 
 @pytest.fixture(scope="session")

@@ -99,13 +99,13 @@ def served():
         shutil.rmtree(tmp, ignore_errors=True)
 
 
-def test_signed_mention_appears_live_and_the_reply_reaches_the_platform(served):
-    from playwright.sync_api import expect, sync_playwright
+def test_signed_mention_appears_live_and_the_reply_reaches_the_platform(served, browser):
+    from playwright.sync_api import expect
 
     base_url, sim = served
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
-        page = browser.new_page(viewport={"width": 1366, "height": 900})
+    context = browser.new_context(viewport={"width": 1366, "height": 900})
+    try:
+        page = context.new_page()
         page.set_default_timeout(10000)
         page.goto(base_url + "/login/")
         page.fill("#id_username", "agnes")
@@ -136,4 +136,5 @@ def test_signed_mention_appears_live_and_the_reply_reaches_the_platform(served):
         assert sent[0].token == "x-browser"
         page.reload()
         expect(page.locator(".delivery-sent").first).to_be_visible(timeout=10000)
-        browser.close()
+    finally:
+        context.close()
