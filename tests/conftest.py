@@ -12,7 +12,18 @@ from parley.accounts.models import AgentProfile, Brand, Membership, Role, Team
 from parley.inbox.ingest import AuthorData, IncomingPost
 from parley.platforms.models import ChannelAccount
 
-SHARED = Path(os.environ.get("PARLEY_SHARED_DIR", Path(__file__).resolve().parents[1].parent / "shared"))
+def _find_shared() -> Path:
+    """../shared beside the checkout; from a git worktree nested deeper, the nearest ancestor's `shared`."""
+    if os.environ.get("PARLEY_SHARED_DIR"):
+        return Path(os.environ["PARLEY_SHARED_DIR"])
+    checkout = Path(__file__).resolve().parents[1]
+    for folder in checkout.parents:
+        if (folder / "shared" / "data").is_dir():
+            return folder / "shared"
+    return checkout.parent / "shared"
+
+
+SHARED = _find_shared()
 
 
 def shared_path(*parts: str) -> Path:

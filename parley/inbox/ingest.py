@@ -71,6 +71,17 @@ def clean_text(text: str, max_chars: int) -> tuple[str, bool]:
     return text, False
 
 
+def clean_raw(value):
+    """A platform payload as kept on the post, without NUL characters (PostgreSQL's jsonb refuses them)."""
+    if isinstance(value, str):
+        return value.replace("\x00", "")
+    if isinstance(value, dict):
+        return {clean_raw(k): clean_raw(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [clean_raw(v) for v in value]
+    return value
+
+
 def validate(post: IncomingPost, max_chars: int) -> list[str]:
     """Normalise `post` in place and return the problems that make it unusable."""
     problems: list[str] = []
@@ -121,4 +132,5 @@ def validate(post: IncomingPost, max_chars: int) -> list[str]:
             problems.append("author followers must be a whole number ≥ 0")
     post.language = str(post.language or "")[:16]
     post.url = str(post.url or "")[:500]
+    post.raw = clean_raw(post.raw)
     return problems

@@ -12,7 +12,7 @@ import hashlib
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from parley.inbox.ingest import IncomingPost
+from parley.inbox.ingest import IncomingPost, clean_raw  # noqa: F401 - clean_raw is re-exported for processing
 
 
 MAX_ID_CHARS = 128  # Post.platform_id
@@ -27,15 +27,6 @@ def stored_id(platform_id: str) -> str:
     return "sha256:" + hashlib.sha256(platform_id.encode()).hexdigest()
 
 
-def clean_raw(value):
-    """The payload kept on the post, without NUL characters (PostgreSQL's jsonb refuses them)."""
-    if isinstance(value, str):
-        return value.replace("\x00", "")
-    if isinstance(value, dict):
-        return {clean_raw(k): clean_raw(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [clean_raw(v) for v in value]
-    return value
 
 
 class ParseError(ValueError):

@@ -169,3 +169,11 @@ def test_identity_profile_refreshes_but_never_erases(brand, channel):
     ingest(brand, channel, q)
     identity = Identity.objects.get()
     assert (identity.first_name, identity.followers) == ("Dana", 25)
+
+
+def test_nul_characters_in_the_raw_payload_are_dropped_not_refused(brand, channel):
+    # PostgreSQL's jsonb refuses \u0000: a payload carrying one must still be stored (without it).
+    raw = {"text": "a\x00b", "nested": [{"k\x00": "v\x00"}], "n": 3}
+    post = actions.ingest_post(brand, channel, incoming("nul1", "hello", raw=raw)).post
+    post.refresh_from_db()
+    assert post.raw == {"text": "ab", "nested": [{"k": "v"}], "n": 3}
