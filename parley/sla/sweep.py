@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone as dt_timezone
 
 from django.conf import settings
+from django.core.exceptions import EmptyResultSet
 from django.core.mail import send_mass_mail
 from django.db import connection, transaction
 from django.db.models import BigIntegerField, Func, TextField
@@ -139,7 +140,10 @@ def _decode(value) -> datetime:
 
 def _raw_rows(queryset):
     """The rows of a values_list queryset as the database driver returns them (no Django converters)."""
-    sql, params = queryset.query.sql_with_params()
+    try:
+        sql, params = queryset.query.sql_with_params()
+    except EmptyResultSet:  # e.g. no brand has an SLA policy: nothing to read
+        return
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         while True:

@@ -174,3 +174,14 @@ def test_coverage_command(brand, channel, users):
     assert "168 of 168" in out.getvalue() and err.getvalue() == ""
     with pytest.raises(CommandError, match="no brand"):
         call_command("coverage", "nope")
+
+
+def test_sweep_without_any_policy_checks_nothing_and_does_not_fail(brand, channel, users):
+    # The demo brands have no SLA policy: the periodic job must still succeed.
+    conv_at(brand, channel, "np1", T0)
+    result = sweep(T0 + timedelta(days=3))
+    assert SlaAlert.objects.count() == 0
+    assert result.checked == 0
+    from parley.sla.jobs import run
+
+    run(T0 + timedelta(days=3))  # the periodic job's whole body, follow-up reminders included
