@@ -118,7 +118,11 @@ class ConversationPagination(LimitOffsetPagination):
 
     def get_paginated_response(self, data, view_counts=None):
         response = super().get_paginated_response(data)
-        response.data["view_counts"] = view_counts or {}
+        view_counts = view_counts or {}
+        response.data["view_counts"] = {name: int(n) for name, n in view_counts.items()}
+        # Counts stop at a cap for speed (queries.LIST_COUNT_CAP, COUNT_CAP): say which ones did.
+        response.data["count_capped"] = isinstance(self.count, queries.AtLeast)
+        response.data["view_counts_capped"] = sorted(n for n, v in view_counts.items() if isinstance(v, queries.AtLeast))
         return response
 
 
@@ -129,6 +133,12 @@ class ConversationPageSerializer(drf_serializers.Serializer):
     results = s.ConversationSummarySerializer(many=True)
     view_counts = drf_serializers.DictField(
         child=drf_serializers.IntegerField(), help_text="How many conversations each named view holds."
+    )
+    count_capped = drf_serializers.BooleanField(
+        help_text="True when `count` stopped at its cap (10,000; 1,000 with triage filters): there are at least that many."
+    )
+    view_counts_capped = drf_serializers.ListField(
+        child=drf_serializers.CharField(), help_text="Views whose count stopped at its cap (1,000): at least that many."
     )
 
 

@@ -257,3 +257,16 @@ def test_malformed_bodies_are_400(api, inbox, body):
 
 def test_get_on_action_is_405(api, inbox):
     assert api["admin"].get(conv_url(inbox["mid"], "status/")).status_code == 405
+
+
+def test_capped_counts_are_flagged(api, inbox, monkeypatch):
+    from parley.inbox import queries
+
+    body = api["admin"].get(f"{BASE}/conversations/").json()
+    assert body["count_capped"] is False and body["view_counts_capped"] == []
+    monkeypatch.setattr(queries, "LIST_COUNT_CAP", 3)
+    monkeypatch.setattr(queries, "COUNT_CAP", 3)
+    body = api["admin"].get(f"{BASE}/conversations/").json()
+    assert body["count"] == 3 and body["count_capped"] is True
+    assert "active" in body["view_counts_capped"] and "resolved" not in body["view_counts_capped"]
+    assert body["view_counts"]["active"] == 3 and body["view_counts"]["resolved"] == 1
