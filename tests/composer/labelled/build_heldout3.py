@@ -283,7 +283,7 @@ add("Thanks for the shout-out! We'll pass your kind words to the team in Leeds."
 add("As I said, we'll look into it.", [T, VP])
 add("Apologies, we messed up your order. We'll sort it.", [AL, VP])
 add("Calm down, we're investigating.", [T, VP])
-add("Whats the email on ur account? We'll check it.", [PDR, VP])
+add("Whats the email on ur account? We'll check it.", [PDR])  # the check waits on the answer
 add("We accept it was our mistake, and we'll make it up to you.", [AL, VP])
 
 if __name__ == "__main__":
