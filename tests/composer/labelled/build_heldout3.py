@@ -242,11 +242,13 @@ for text in [
     "Funny how you only complain when it rains.",
     "Your claims are false and we have the receipts to prove it.",
     "Go ahead and switch providers then.",
-    "We hear you, and we know broadband outages are a pain, but this post is not quite fair to our engineers, "
-    "who have been working through the night in the storm to restore service to every street in the area, and "
-    "they deserve a bit of credit for that, so we'd ask you to keep that in mind before posting again.",
 ]:
     add(text, [TE], context=TROLL)
+# Label corrected after the first run: this reply is also past X's 280 characters (`length`).
+add("We hear you, and we know broadband outages are a pain, but this post is not quite fair to our engineers, "
+    "who have been working through the night in the storm to restore service to every street in the area, and "
+    "they deserve a bit of credit for that, so we'd ask you to keep that in mind before posting again.",
+    [TE, "length"], context=TROLL)
 add("Thanks for reaching out! Check out our latest deals.", [TE], context={"spam": True})
 for text in [
     "We're here if you need us.",
