@@ -52,13 +52,16 @@ _WILL = (
 )
 _ADV = r"(?:\s+(?:definitely|certainly|absolutely|also|then|now|surely|personally|immediately|happily|gladly|"
 _ADV += r"directly|still|quickly|be\s+sure\s+to|make\s+sure\s+to|try\s+to|do\s+our\s+best\s+to|"
-_ADV += r"need\s+to|have\s+to|continue\s+to|keep))*"
+_ADV += r"need\s+to|have\s+to|continue(?:\s+to)?|keep))*"
 # What they commit to (verbs that act for the customer).
 _ACT = (
     r"(?:look(?:ing)?\s+(?:into|at|for)|take\s+(?:a\s+)?(?:closer\s+|further\s+|quick\s+)?look|"
     r"check(?:ing)?(?:\s+(?:on|in|into|with|this|that|it|back))?|investigat\w*|research\w*|dig\w*|"
-    r"get(?:ting)?\s+back|come\s+back\s+to\s+you|circle\s+back|follow(?:ing)?[\s-]*up|update|updating|"
-    r"keep\s+you\s+(?:posted|updated|informed|in\s+the\s+loop)|let\s+you\s+know|be\s+in\s+touch|"
+    r"get(?:ting)?\s+back|come\s+back\s+to\s+(?:you|u)|circle\s+back|follow(?:ing)?[\s-]*up|update|updating|"
+    r"follow\s+(?:this|that|it|your\s+\w+)\s+up|"
+    r"keep\s+(?:you|u)\s+(?:posted|updated|informed|in\s+the\s+loop)|let\s+(?:you|u)\s+know|be\s+in\s+touch|"
+    r"(?:back\s+)?in\s+(?:touch|contact)|give\s+(?:you|u)\s+a\s+(?:ring|call|bell|buzz|shout)|"
+    r"speak\w*|talk\w*|have\s+a\s+(?:word|chat)|improv\w*|make\s+(?:it|this|things)\s+up\s+to\s+(?:you|u)|"
     r"let\s+(?:the\s+|our\s+|my\s+)?(?:right\s+|relevant\s+)?(?:\w+\s+)?(?:team|teams|folks|devs|developers|"
     r"engineers|people|experts|colleagues|department)\s+know|"
     r"get\s+in\s+touch|reach(?:ing)?\s+out|contact\w*|call\w*|ring|e-?mail\w*|text\w*|message\w*|dm\w*|"
@@ -81,11 +84,17 @@ _PROMISE_CUES = [
     r"it|someone|the))",
     # "we're looking into it", "our engineers are investigating", "I'm checking with the team"
     rf"\b{_WHO}\s*(?:'re|’re|'m|’m|\s+are|\s+am|\s+is)\s+(?:now\s+|currently\s+|already\s+|actively\s+|still\s+)?"
-    r"(?:looking\s+into|investigating|working\s+(?:on|to)|checking|researching|reviewing|following\s+up|"
-    r"escalating|digging|introducing|releasing|rolling\s+out|in\s+the\s+process\s+of\s+\w+ing)",
+    r"(?:looking\s+(?:into|at)|investigating|working\s+(?:\w+\s+){0,2}?(?:on|to)\b|checking|researching|reviewing|"
+    r"following\s+up|escalating|digging|introducing|releasing|rolling\s+out|removing|fixing|repairing|restoring|"
+    r"partnering|in\s+the\s+process\s+of\s+\w+ing)",
+    # "we're on it", "we're onto it"
+    rf"\b{_WHO}\s*(?:'re|’re|'m|’m|\s+are|\s+am|\s+is)\s+(?:already\s+|right\s+)?onto?\s+(?:it|this|that|the\s+case)\b",
+    # "Ill check": the apostrophe left out
+    rf"\bIll{_ADV}\s+{_ACT}",
     # "... and are in the process of removing them"
-    r"\band\s+(?:are|is)\s+(?:now\s+|currently\s+)?(?:in\s+the\s+process\s+of\s+\w+ing|working\s+on|looking\s+into|"
-    r"investigating)",
+    r"\band\s+(?:are|is)\s+(?:now\s+|currently\s+|actively\s+)?(?:looking\s+(?:into|at)|investigating|working\s+(?:\w+\s+){0,2}?(?:on|to)\b|checking|researching|reviewing|"
+    r"following\s+up|escalating|digging|introducing|releasing|rolling\s+out|removing|fixing|repairing|restoring|"
+    r"partnering|in\s+the\s+process\s+of\s+\w+ing)",
     # "your feedback will be passed on", "the issue has been escalated and will be reviewed"
     r"\b(?:your|the|this|that)\s+(?:feedback|suggestion|request|comments?|concern|issue|case|report|details|idea|"
     r"complaint)\s+(?:will|'ll|’ll)\s+be\s+(?:passed|shared|forwarded|escalated|reviewed|looked|investigated|sent|"
@@ -121,6 +130,9 @@ _NOT = [
     # conditions on the customer: "if you DM us we'll", "once you send it, we'll", "when you're ready"
     r"\b(?:if|once|when|whenever|after|as\s+soon\s+as|should|in\s+case|unless)\s+(?:you|it|this|the\s+issue|"
     r"that|they|your)\b[^.!?]*$",
+    # "once we have your details, we'll": waits on what the customer sends
+    r"\b(?:once|when|as\s+soon\s+as|after)\s+(?:we|I)\s+(?:have|get|receive|see|hear\s+back\s+from)\s+"
+    r"(?:your|you|ur|those|these|the\s+(?:details|info|screenshot|photo)s?)\b[^.!?]*$",
     # hedges: "hopefully we'll", "fingers crossed we'll", "we may"
     r"\b(?:hopefully|fingers\s+crossed|we\s+hope|i\s+hope|maybe|perhaps)\b[^.!?]*$",
     # "please let us look into this": asking the customer's leave
@@ -131,7 +143,8 @@ _NOT = [
     r"simply\s+|kindly\s+|feel\s+free\s+to\s+|go\s+ahead\s+and\s+)?"
     r"(?:dm|message|text|email|e-mail|tweet|send|reach\s+out\s+to|contact|call|follow|tell|give|share\s+with|"
     r"get\s+in\s+touch|report|submit|revert|head|go|write|reach|share|"
-    r"let|drop|shoot|pop|ping|write|fill\s+(?:out|in)|visit|click|use|reply|respond|provide)\b[^.!?]{0,120}?\b"
+    r"let|drop|shoot|pop|ping|write|fill\s+(?:out|in)|visit|click|use|reply|respond|provide|comment|post|leave|"
+    r"attach|upload|include|try|restart|reinstall|install|sign|log)\b[^.!?]{0,120}?\b"
     r"(?:and|so|&|then)\s*$",
     r"\b(?:please|pls|plz|kindly)\s+[^.!?]{0,120}?\b(?:and|so|&|then)\s*$",
     r"\byou\s+(?:can|could|may|might\s+want\s+to)\s+[^.!?]{0,120}?\b(?:and|so|&|then)\s*$",
@@ -143,6 +156,8 @@ _NOT = [
 ]
 _NOT_BEFORE = re.compile("|".join(f"(?:{n})" for n in _NOT), re.IGNORECASE)
 _NOT_AFTER = re.compile(
+    # "we'll keep an eye out for your reply": waits on the customer
+    r"^\s*(?:out\s+)?for\s+(?:your|ur)\s+(?:reply|update|response|dm|message|answer|tweet|email|details)\b|"
     r"^[^.!?]{0,3}\b(?:need|require|want|never|not|n't|be\s+(?:here|around|available)|be\s+happy\s+to\s+help|"
     r"be\s+glad\s+to\s+help|be\s+able\s+to\s+(?:help|assist)|recommend|suggest|ask\s+you|have\s+to\s+ask)\b",
     re.IGNORECASE,
@@ -172,6 +187,11 @@ def _sentence_breaks(text: str) -> list[tuple[int, int]]:
     return out
 
 
+def sentences(text: str) -> list[tuple[int, int]]:
+    """(start, end) of the sentences of `text` as the detector splits them."""
+    return list(_spans(_sentence_breaks(text), text))
+
+
 def _spans(breaks, text: str, offset: int = 0):
     """(start, end) of the pieces of `text` between `breaks` ((start, end) pairs), shifted by offset."""
     start = 0
@@ -193,9 +213,10 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
 
 # A sentence asking the customer for something: a question to them, or an instruction.
 _REQUEST = re.compile(
-    r"\b(?:can|could|would|will)\s+you\b.*\?\s*$|\bmind\s+\w+ing\b|\byour?\b.*\?\s*$|"
+    r"\b(?:can|could|would|will)\s+(?:you|u)\b.*\?\s*$|\bmind\s+\w+ing\b|\b(?:your?|ur?)\b.*\?\s*$|"
     r"\b(?:next\s+step\s+is\s+to|you\s+(?:can|could|may|should)|go\s+ahead\s+and|we\s+(?:recommend|suggest))\s+"
-    r"(?:\w+\s+){0,3}?(?:get\s+in\s+touch|contact|reach\s+out|write|chat|call|submit|send|create|report|visit)|"
+    r"(?:\w+\s+){0,3}?(?:get\s+in\s+touch|contact|reach\s+out|write|chat|call|submit|send|create|report|visit|"
+    r"request|file|appeal|ask|apply|raise|open|message|dm)|"
     r"^\W*(?:\d+[:/.)]\s*)?(?:@\w+\s+)*(?:(?:hi|hey|hello|thanks|sorry)\b[^,!.]*[,!.]\s*)?"
     r"(?:please\s+|pls\s+|kindly\s+|just\s+|go\s+ahead\s+and\s+)?"
     r"(?:dm|send|share|tell|let\s+us\s+know|reach\s+out|contact|report|submit|get\s+in\s+touch|fill|provide|"
@@ -211,13 +232,51 @@ _LOOK = re.compile(
 )
 
 
-_REFERENCE = datetime(2000, 1, 3, tzinfo=timezone.utc)  # only to ask whether a clause names a time
+# Only to ask whether words name a time (any fixed instant serves).
+REFERENCE_TIME = _REFERENCE = datetime(2000, 1, 3, tzinfo=timezone.utc)
+
+_DAYS = r"(?:mon|tues|wednes|thurs|fri|satur|sun)day"
+_MONTHS = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
+# Time words the due parser may not resolve to an instant but that tell the customer when
+# ("in the next hour", "at 3", "COB"); "soon", "shortly" and "asap" are not times.
+_TIME_WORDS = re.compile(
+    r"\b(?:today|tonight|tomorrow|this\s+(?:morning|afternoon|evening|week)|end\s+of\s+(?:the\s+)?(?:day|week|today)|"
+    r"EOD|COB|close\s+of\s+business|next\s+(?:week|business\s+day|working\s+day|" + _DAYS + r")|"
+    r"(?:within|in|under|over)\s+(?:the\s+next\s+|the\s+)?(?:an?\s+|one\s+|two\s+|three\s+|four\s+|five\s+|six\s+|"
+    r"\d+(?:[-–]\d+)?\s*)?(?:-\s*)?(?:min(?:ute)?s?|hours?|hrs?|h|days?|business\s+days?|working\s+days?|weeks?)|"
+    r"\d+(?:[-–]\d+)?\s*(?:hours?|hrs|business\s+days?|working\s+days?)|"
+    r"(?:by|at|before|around|until)\s+(?:\d{1,2}(?::\d{2})?\s*(?:am|pm|a\.m\.|p\.m\.)?|noon|midday|midnight)|"
+    r"\d{1,2}(?::\d{2})\s*(?:am|pm)?|\d{1,2}\s*(?:am|pm)|"
+    r"(?:by|on|before|this|until)\s+" + _DAYS + "|" + _DAYS + "|"
+    r"\d{1,2}(?:st|nd|rd|th)?\s+" + _MONTHS + "|" + _MONTHS + r"\s+\d{1,2}(?:st|nd|rd|th)?|"
+    r"\d{1,2}/\d{1,2}(?:/\d{2,4})?)\b",
+    re.IGNORECASE,
+)
+
+
+def names_time(text: str) -> bool:
+    """Whether `text` tells the reader when: a due time the parser resolves, or a time word."""
+    return _TIME_WORDS.search(text) is not None or due_from(text, REFERENCE_TIME) is not None
+
+
+def asks_customer(sentence: str) -> bool:
+    """Whether a sentence asks the customer for something (a question to them, or an instruction)."""
+    return bool(sentence) and _REQUEST.search(sentence) is not None
 
 
 def _waits_on_request(previous: str, clause: str, sent_at) -> bool:
-    if not previous or not _REQUEST.search(previous) or not _LOOK.search(clause):
+    """A look after a request ("Can you DM us your email? We'll check") waits on the answer."""
+    if not asks_customer(previous) or not _LOOK.search(clause):
         return False
     return sent_at is None or due_from(clause, sent_at) is None
+
+
+# A commitment to customers in general ("our team will email affected customers") is a policy.
+_GENERIC = re.compile(
+    r"\b(?:to|for|with|email|contact|notify|call)\s+(?:all\s+|any\s+|affected\s+|eligible\s+|impacted\s+)"
+    r"(?:customers|members|users|passengers|travell?ers|guests|cardholders|account\s+holders)\b",
+    re.IGNORECASE,
+)
 
 
 def detect(text: str, sent_at: datetime | None = None) -> list[Promise]:
@@ -225,7 +284,7 @@ def detect(text: str, sent_at: datetime | None = None) -> list[Promise]:
     text = (text or "")[:MAX_TEXT]
     out: list[Promise] = []
     previous = ""
-    for s_start, s_end in _spans(_sentence_breaks(text), text):
+    for s_start, s_end in sentences(text):
         sentence = text[s_start:s_end]
         before_sentence, previous = previous, sentence
         if _QUESTION_END.search(sentence):
@@ -240,6 +299,8 @@ def detect(text: str, sent_at: datetime | None = None) -> list[Promise]:
                 if _NEGATED.search(m.group(0)):
                     continue
                 if c_start == s_start and _waits_on_request(before_sentence, clause, sent_at or _REFERENCE):
+                    continue
+                if _GENERIC.search(clause, m.end() - c_start):
                     continue
                 # from the promise's subject to the end of the clause (a promise keeps its time words)
                 start, end = _trim(text, c_start + m.start(), c_end)

@@ -24,12 +24,30 @@ LIABILITY = any_of(
     "we accept responsibility", "we accept full responsibility", "we're to blame", "we are to blame",
     "we dropped the ball", "we let you down", "this was our error", "that was our error", "this is on us",
     "that's on us", "that is on us", "we admit", "we failed you", "we failed to", "our negligence",
-    "we'll compensate you for", "we will compensate you for",
-    raw=(r"apologies(?=\s*[,.!:;—–-])", r"we\s+got\s+(?:it|this|that|your\s+\w+(?:\s+\w+)?)\s+wrong"),
+    "we'll compensate you for", "we will compensate you for", "our oversight", "my oversight",
+    raw=(r"apologies(?=\s*[,.!:;—–-])",
+         # "we got your order wrong", "our team got it wrong"
+         r"(?:we|I|our\s+(?:\w+\s+)?(?:team|staff|store|driver|courier|agent|colleague)s?)\s+(?:really\s+)?got\s+"
+         r"(?:it|this|that|things|your\s+\w+(?:\s+\w+)?)\s+(?:completely\s+|badly\s+|all\s+)?wrong",
+         # "this one is entirely on us", "it was on us"
+         r"(?:this|that|it)(?:\s+one)?(?:['’]s|\s+is|\s+was)\s+(?:entirely\s+|totally\s+|completely\s+|all\s+|fully\s+)?on\s+us",
+         # "a mistake on our part", "an error on our side", "down to a mistake by our staff"
+         r"(?:mistake|error|oversight|failure|slip|blunder)s?\s+(?:on\s+our\s+(?:part|side|end)|by\s+(?:us|our\s+\w+|one\s+of\s+our\s+\w+))",
+         r"(?:the|this|that)\s+(?:error|mistake|fault|blame)\s+(?:was|is|lies)\s+(?:all\s+|entirely\s+)?(?:ours|mine|with\s+us)",
+         # "we messed this up", "we really dropped the ball"
+         r"(?:we|I)\s+(?:really\s+|totally\s+)?(?:messed|screwed|mucked|cocked|stuffed|fouled)\s+(?:(?:this|that|it|things|your\s+\w+)\s+)?up",
+         # "we should have told you sooner": admitting what we failed to do
+         r"(?:we|I)\s+should(?:\s+have|['’]ve)\s+(?:told|let\s+you\s+know|informed|warned|notified|caught|checked|done|"
+         r"been\s+(?:clearer|more|better)|flagged|explained|called|contacted|updated|replied|responded|picked\s+up)",
+         r"(?:we|I)\s+(?:accept|admit)\s+(?:that\s+)?(?:we\s+(?:got|made|were|should|messed|failed)|I\s+(?:got|made|was|should)|"
+         r"(?:it|this)\s+was\s+(?:our|my|a\s+mistake|an\s+error))"),
 )
 APOLOGY = re.compile(
     r"\b(?:sorry|apolog\w*|regret\w*|unfortunate|frustrat\w*|disappoint\w*|inconvenien\w*|understand how|"
-    r"hear that|feel bad)\b",
+    r"hear that|feel bad|oh\s+no|gutted|what\s+a\s+(?:pain|nightmare|hassle|shame)|hate\s+(?:to\s+hear|that)|"
+    r"sad\s+to|not\s+(?:the\s+)?(?:experience|service|standard|impression)\s+(?:we|you\s+should)|"
+    r"(?:that|this)(?:['’]s|\s+is)\s+(?:not\s+(?:good|great|ideal|right|on|acceptable|okay|ok)|rough|awful|terrible|"
+    r"a\s+pain|annoying|rubbish))\b",
     re.IGNORECASE,
 )
 # "not our fault", "wasn't our mistake": a denial, not an admission (tone judges it).

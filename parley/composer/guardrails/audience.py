@@ -12,7 +12,12 @@ ARGUING = any_of(
     "fact check", "that's false", "that is false", "that's incorrect", "that is incorrect", "incorrect", "untrue",
     "you claim", "you claimed", "you said", "prove it", "prove that", "you're lying", "you are lying", "lies",
     "misinformation", "how dare you", "we disagree", "we strongly disagree", "you're wrong", "you are wrong",
-    "not true", "read our", "do your research", "educate yourself",
+    "not true", "read our", "do your research", "educate yourself", "with respect", "with all due respect",
+    "misinformed", "misleading", "inaccurate", "not accurate", "your claims", "false claims", "not going to argue",
+    "won't argue", "no idea what you're talking about", "no idea what you are talking about",
+    raw=(r"funny\s+how\s+(?:you|u)", r"go\s+ahead\s+and\s+(?:switch|leave|cancel|go|take\s+your)",
+         r"feel\s+free\s+to\s+(?:switch|leave|take\s+your|go\s+elsewhere)",
+         r"(?:your|these|those|such)\s+(?:claims|accusations|allegations)\s+(?:are|is)\s+(?:false|untrue|baseless|wrong)"),
 )
 _HEATED = {"defensive", "blaming", "condescending", "dismissive", "rude"}
 # A short, neutral de-escalation is fine; a long reply to a troll feeds the argument.

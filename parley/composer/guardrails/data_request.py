@@ -34,14 +34,17 @@ DETAIL = re.compile(
 )
 DETAIL_QUESTION = re.compile(
     r"\b(?:the|an?)\s+(?:e-?mail(?:\s+address)?|phone\s+number|mobile\s+number|(?:postal\s+|home\s+)?address|number)\s+"
-    r"(?:on|for|linked\s+to|associated\s+with|registered\s+(?:to|on|with)|used\s+for)\s+(?:your|the)\s+account\b"
+    r"(?:on|for|linked\s+to|associated\s+with|registered\s+(?:to|on|with)|used\s+for)\s+(?:your|ur|the)\s+account\b"
+    # "the email you signed up with", "the number u registered"
+    r"|\b(?:the|an?)\s+(?:e-?mail(?:\s+address)?|phone\s+number|mobile\s+number|(?:postal\s+|home\s+)?address|number)\s+"
+    r"(?:you|u)\s+(?:signed\s+up|registered|used|log(?:ged)?\s+in|sign(?:ed)?\s+in|ordered|booked|gave\s+us)\b"
     r"|\b(?:which|what)\s+(?:e-?mail(?:\s+address)?|phone\s+number|mobile\s+number|(?:home\s+|postal\s+|delivery\s+)?address|"
     r"order\s+number|account\s+number|account\s+e-?mail)\b",
     re.IGNORECASE,
 )
 ASK = re.compile(
     r"\b(?:send|share|reply|respond|tweet|post|comment|tell|give|provide|let\s+us\s+know|include|drop|confirm|"
-    r"leave|type|write|add|pass|need|require|what['’]?s|what\s+is|what\s+are|can\s+(?:you|we|I)\s+(?:get|have)|"
+    r"leave|type|write|add|pass|need|require|pop|put|stick|paste|list|jot|what['’]?s|what\s+is|what\s+are|can\s+(?:you|we|I)\s+(?:get|have)|"
     r"may\s+(?:we|I)\s+(?:have|get))\b",
     re.IGNORECASE,
 )
@@ -50,6 +53,14 @@ PRIVATE_ROUTE = re.compile(
     r"message\s+us|send\s+us\s+a\s+message|chat|e-?mail\s+(?:us|it|them|this)|e-?mail\s+to|via\s+e-?mail|by\s+e-?mail|"
     r"call\s+us|give\s+us\s+a\s+call|phone\s+us|secure|form|link|https?://|here:|contact\s+us\s+(?:here|via|at|through)|"
     r"follow\s+and\s+DM|follow\s+us)\b",
+    re.IGNORECASE,
+)
+# "Is the postcode on the booking right?", "Have you updated your email address?": answered with a yes
+# or a no, not with the detail.
+YES_NO = re.compile(
+    r"\W*(?:@\w+\s+)*(?:(?:hi|hey|hello|thanks|ok|okay)\b[^,!.?]*[,!.]\s*)?(?:and\s+|so\s+|also,?\s+)?"
+    r"(?:is|are|was|were|has|have|had|did|do|does|will|would|should|could|can|may)(?:n['’]t)?\s+"
+    r"(?!(?:you|u)\s+(?:please\s+)?(?:send|share|tell|give|post|reply|confirm|provide|let|drop|tweet|comment|pop|type|write))",
     re.IGNORECASE,
 )
 NEGATION = re.compile(
@@ -70,7 +81,7 @@ def check(text: Text, ctx: Context) -> list[Finding]:
         if detail is None:
             continue
         ask = ASK.search(sentence, 0, detail.start())
-        question = sentence.rstrip().endswith("?") or ask is not None
+        question = ask is not None or (sentence.rstrip().endswith("?") and not YES_NO.match(sentence))
         if not question:
             continue
         if PRIVATE_ROUTE.search(sentence) or NEGATION.search(sentence, 0, detail.start()):

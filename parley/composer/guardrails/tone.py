@@ -33,7 +33,23 @@ RULES = (
                raw=(r"(?:as|like)\s+(?:I|we)(?:['’]ve|\s+have|['’]d|\s+had)?\s+(?:already\s+)?(?:told|said|mentioned|explained|"
                     r"stated|advised|informed)(?:\s+(?:to\s+)?you)?(?:\s+(?:before|previously|already|earlier|twice|yesterday))?",
                     r"(?:I|we)(?:['’]ve|\s+have)\s+already\s+(?:explained|told\s+you|said|mentioned|answered|"
-                    r"covered|been\s+through)(?:\s+(?:this|that|it))?",)),
+                    r"covered|been\s+through)(?:\s+(?:this|that|it))?",
+                    # repeating ourselves: "we've been over this", "I have explained this several times",
+                    # "we did explain this", "this is the third time you've asked", "tired of repeating ourselves"
+                    r"(?:I|we)(?:['’]ve|\s+have)\s+(?:already\s+)?been\s+over\s+(?:this|that|it)",
+                    r"(?:I|we)(?:['’]ve|\s+have)\s+(?:already\s+)?(?:explained|said|told\s+you|answered|mentioned)\s+"
+                    r"(?:this|that|it)\s+(?:already|before|several|multiple|many|a\s+few|numerous|twice|three|more\s+than)",
+                    r"(?:I|we)\s+did\s+(?:already\s+)?(?:explain|tell|say|mention|inform|advise|answer)\b",
+                    r"(?:second|third|fourth|fifth|\d+(?:st|nd|rd|th))\s+time\s+(?:you(?:['’]ve|\s+have)?|we(?:['’]ve|\s+have)?)\s+"
+                    r"(?:asked|tweeted|messaged|written|contacted|raised|told|explained|said|answered)",
+                    r"(?:tired\s+of|keep|have\s+to\s+keep)\s+repeating\s+(?:ourselves|myself)",
+                    r"as\s+(?:clearly\s+)?(?:stated|outlined|explained|set\s+out|mentioned|noted)\s+(?:in|on)\s+(?:our|my|the)\s+"
+                    r"(?:T&Cs|T\s*&\s*Cs|terms|policy|policies|FAQ|previous|last|earlier|website)",
+                    # denials: "that isn't our fault", "we're not responsible", "that's simply untrue"
+                    r"(?:is|was)(?:n['’]t|\s+not)\s+(?:our|my)\s+(?:fault|problem|responsibility|issue|concern)",
+                    r"(?:we|I)(?:['’]re|\s+are|['’]m|\s+am)\s+not\s+(?:responsible|liable|accountable|to\s+blame)\b",
+                    r"(?:that|this)(?:['’]s|\s+is)\s+(?:simply\s+|just\s+|completely\s+|totally\s+)?"
+                    r"(?:untrue|false|inaccurate|not\s+accurate|incorrect|not\s+correct)",)),
         "Defensive: it argues with the customer instead of helping.",
         "Drop it and say what you will do: \"Let me check this for you.\"",
     ),
@@ -45,7 +61,10 @@ RULES = (
                "if you had followed", "if you'd followed", "you didn't follow", "you did not follow", "you ignored",
                # "You should have received an email" is an expectation, not blame.
                raw=(r"you(?:['’]d|\s+would)\s+(?:know|have\s+known|see|have\s+seen|understand)\b[^.!?]{0,30}?\bif\s+you",
-                    r"if\s+you\s+(?:had|['’]d)\s+(?:checked|read|looked|listened|paid\s+attention)",
+                    r"if\s+you(?:\s+had|['’]d)\s+(?:(?:actually|only|just)\s+)?(?:checked|read|looked|listened|paid\s+attention|followed)",
+                    r"(?:it['’]s|it\s+is|it\s+was|that['’]s|that\s+is|that\s+was)\s+(?:entirely\s+|solely\s+)?your\s+"
+                    r"(?:responsibility|job|fault|problem)",
+                    r"(?:it['’]s|it\s+is|it\s+was)\s+up\s+to\s+you\s+to",
                     r"you\s+(?:should|must)(?:\s+have|['’]ve)(?!\s+(?:received|got|gotten|an?|the|your|some|access|"
                     r"admin|permission|been\s+(?:sent|emailed|notified|given|charged)|seen|heard|noticed))",)),
         "Blaming: it puts the fault on the customer.",
@@ -53,15 +72,27 @@ RULES = (
     ),
     Rule(
         "condescending", WARN,
-        any_of("calm down", "relax", "chill out", "obviously", "it's not rocket science", "it is not rocket science",
+        any_of("calm down", "chill out", "it's not rocket science", "it is not rocket science",
                "as anyone knows", "as everyone knows", "it's very simple", "it is very simple", "it's really simple",
                "it's quite simple", "all you have to do is simply", "simply read", "just read", "learn to", "clearly you",
                "surely you", "surely you know", "you should know", "any fool", "for your information", "FYI",
                "try harder", "sweetie", "hun", "dear customer, please understand", "you need to understand",
                "you have to understand", "you must understand", "let me explain again", "calm yourself",
-               "settle down", "take a deep breath",
-               raw=(r"what\s+part\s+of\b[^.!?]{1,40}?\b(?:is\s+unclear|do(?:n['’]t|\s+you\s+not)\s+(?:you\s+)?understand|"
-                    r"is\s+(?:so\s+)?(?:hard|difficult|confusing))",)),
+               "settle down", "take a deep breath", "whatever you say", "if you say so",
+               raw=(r"no\s+need\s+to\s+(?:get\s+)?(?:so\s+)?(?:worked\s+up|upset|angry|emotional|stroppy|rude|shout|panic|"
+                    r"be\s+(?:so\s+)?(?:rude|dramatic|upset))",
+                    r"(?:it['’]s|it\s+is|this\s+is|that['’]s)\s+(?:really\s+|honestly\s+)?(?:not\s+(?:that|so|very|exactly)\s+"
+                    r"(?:hard|difficult|complicated)|(?:pretty|quite|fairly|very|really)\s+(?:straightforward|simple|easy)\s+if\s+you)",
+                    r"did\s+you\s+(?:even|actually|ever|at\s+least)\s+(?:try|read|check|bother|look|restart|follow)",
+                    r"(?:kindly\s+|please\s+)?refrain\s+from|(?:watch|mind)\s+your\s+(?:tone|language|manners)",
+                    r"(?:please\s+)?read\s+(?:our|the)\s+(?:FAQs?|terms|T&Cs|manual|instructions|help\s+pages?)\s+"
+                    r"(?:before|first|next\s+time)",
+                    r"(?:not\s+sure\s+)?what\s+(?:did|do|else\s+did|else\s+do)\s+you\s+expect|not\s+sure\s+what\s+you\s+expected",
+                    r"what\s+part\s+of\b[^.!?]{1,40}?\b(?:is\s+unclear|do(?:n['’]t|\s+you\s+not)\s+(?:you\s+)?understand|"
+                    r"is\s+(?:so\s+)?(?:hard|difficult|confusing))",
+                    # "relax" and "obviously", unless it is "relax and enjoy" or our own obvious delight
+                    r"relax(?!\s+and\s+(?:enjoy|have|treat)|\s+knowing|\s+with|\s+in\b)",
+                    r"obviously(?!,?\s+(?:we|I|we['’]re|I['’]m|our|my)\b)",)),
         "Condescending: it talks down to the customer.",
         "Say it plainly and kindly: \"Here's what will help: ...\"",
     ),
@@ -74,7 +105,14 @@ RULES = (
                "not my job", "we don't care", "we do not care", "if you don't like it", "if you do not like it",
                "feel free to go elsewhere", "shop elsewhere", "you're the only one", "you are the only one",
                "no one else has complained", "nobody else has complained", "too bad", "tough luck",
-               "we can't help you", "we cannot help you", "can't help you with that", "that's your problem"),
+               "we can't help you", "we cannot help you", "can't help you with that", "that's your problem",
+               "rules are rules", "you're not the only customer", "you are not the only customer",
+               "we have other customers",
+               raw=(r"nothing\s+(?:else|more|further)\s+(?:that\s+)?(?:we|I)\s+can\s+(?:do|offer)",
+                    r"(?:that['’]s|that\s+is|it['’]s|it\s+is)\s+(?:just|simply)\s+(?:the\s+way|how)\s+(?:it|things)\s+"
+                    r"(?:works?|is|are|goes)",
+                    r"(?:it['’]s|it\s+is|this\s+is|that['’]s)\s+(?:really\s+|honestly\s+)?(?:not\s+(?:a\s+|that\s+)?|hardly\s+a\s+)"
+                    r"(?:big\s+deal|the\s+end\s+of\s+the\s+world)",)),
         "Dismissive: it shuts the customer out instead of helping.",
         "Explain the reason and offer what you can: \"I can't do X, but I can do Y for you.\"",
     ),

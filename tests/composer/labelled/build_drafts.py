@@ -154,8 +154,10 @@ PATTERNS = [
     ("Invoice INV-2026-00431 is attached to your account.", "INV-2026-00431", "order_number"),
     ("Ticket #5531902 has been escalated.", "5531902", "order_number"),
 ]
+# Relabelled when vague_promise joined the promise detector: a promise with no time is vague.
+PROMISING = ("We'll send it to", "We're aware some", "We're sorry for any", "Dear Mr O'Brien")
 for text, fragment, kind in PATTERNS:
-    add(text, expect=["private_data"], private=[(fragment, "pattern", kind)], group="private_pattern", brand={"region": "GB"} if "+44" in text or "07700" in text or "SW1A" in text or "GB29" in text else {})
+    add(text, expect=["private_data"] + (["vague_promise"] if text.startswith(PROMISING) else []), private=[(fragment, "pattern", kind)], group="private_pattern", brand={"region": "GB"} if "+44" in text or "07700" in text or "SW1A" in text or "GB29" in text else {})
 # In a sentence with a polite opening, mixed with harmless numbers.
 MIXED = [
     ("Hi there, sorry for the wait! We've written to sasha.p@example.com with the details; the update takes 2-3 business days.", "sasha.p@example.com", "email"),
@@ -353,7 +355,8 @@ WITH_NAME = [
     ("Hi Kenji-san, thanks for the photo.", "Kenji"),
 ]
 for text, name in WITH_NAME:
-    add(text, group="missing_name_negative", customer={"first_name": name})
+    add(text, expect=["vague_promise"] if text.startswith(PROMISING) else [], group="missing_name_negative",
+        customer={"first_name": name})
 
 # --- J. missing signature ---------------------------------------------------------------------
 SIGN = {"signature_required": True}
@@ -387,15 +390,16 @@ CANNED = [
 ]
 for j, canned in enumerate(CANNED):
     recent = [{"text": f"@cust{i} " + canned, "customer": f"c{i}"} for i in range(4)]
-    add("Hi Omar, " + canned, expect=["blanket_statement"], group="blanket", customer={"first_name": "Omar"},
+    vague = ["vague_promise"] if canned.startswith(PROMISING) else []
+    add("Hi Omar, " + canned, expect=["blanket_statement"] + vague, group="blanket", customer={"first_name": "Omar"},
         context={"recent_replies": recent})
-    add(canned + " ^JS", expect=["blanket_statement"], group="blanket", context={"recent_replies": recent})
+    add(canned + " ^JS", expect=["blanket_statement"] + vague, group="blanket", context={"recent_replies": recent})
     same = [{"text": canned, "customer": "c1"}] * 4
-    add(canned, group="blanket_negative", context={"recent_replies": same})
+    add(canned, vague, group="blanket_negative", context={"recent_replies": same})
     few = recent[:2]
-    add(canned, group="blanket_negative", context={"recent_replies": few})
+    add(canned, vague, group="blanket_negative", context={"recent_replies": few})
     varied = [{"text": f"Hi there, thanks for the photo of order problem {i}; we've sent a replacement to you.", "customer": f"c{i}"} for i in range(5)]
-    add(canned, group="blanket_negative", context={"recent_replies": varied})
+    add(canned, vague, group="blanket_negative", context={"recent_replies": varied})
 add("Thanks!", group="blanket_negative", context={"recent_replies": [{"text": "Thanks!", "customer": f"c{i}"} for i in range(9)]})
 
 # --- L. vague promises ------------------------------------------------------------------------
