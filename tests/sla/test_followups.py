@@ -90,20 +90,24 @@ def test_promises_command_jsonl(tmp_path, capsys):
         "{broken",
         json.dumps({"id": 3}),
         json.dumps([1, 2]),
-        json.dumps({"id": 5, "text": "Thanks!", "sent_at": "yesterday"}),
+        json.dumps({"id": 5, "text": "Thanks! We'll update you tomorrow.", "sent_at": "yesterday"}),
         "",
         json.dumps({"id": 7, "text": "We’re looking into it 🙏", "extra": {"a": 1}}),
     ]) + "\n", encoding="utf-8")
     out = tmp_path / "out.jsonl"
     call_command("promises", "--in", str(source), "--out", str(out), "--no-progress")
     rows = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
-    assert [r["id"] for r in rows] == [1, 7]
+    assert [r["id"] for r in rows] == [1, 5, 7]
     assert rows[0]["promises"] == [{"start": 0, "end": 22, "text": "I'll call you tomorrow",
                                     "due": "2026-11-05T17:00:00+00:00"}]
-    assert rows[1]["extra"] == {"a": 1} and rows[1]["promises"][0]["due"] is None
+    # a bad sent_at keeps the promises, with no due time, and says so
+    assert rows[1]["sent_at"] == "yesterday"
+    assert rows[1]["promises"] == [{"start": 8, "end": 33, "text": "We'll update you tomorrow", "due": None}]
+    assert rows[2]["extra"] == {"a": 1} and rows[2]["promises"][0]["due"] is None
     err = capsys.readouterr().err
     assert "line 2: not JSON" in err and "line 3: no `text`" in err and "line 4: not a JSON object" in err
-    assert "line 5: sent_at 'yesterday'" in err and "2 replies written, 4 skipped" in err
+    assert "line 5: sent_at 'yesterday' is not an ISO 8601 time; its promises have no due time" in err
+    assert "3 replies written, 3 skipped, 1 with a bad sent_at" in err
 
 
 def test_promises_command_csv(tmp_path):

@@ -3,7 +3,8 @@
 Each input record needs `text`, and may carry `sent_at` (ISO 8601; due times are relative
 to it). Every input field is written back with `promises` added: a list of
 {"start", "end", "text", "due"} (character offsets into `text`; `due` ISO 8601 or null).
-Malformed records are reported on stderr and skipped; the others are written in order.
+Malformed records are reported on stderr and skipped; the others are written in order. A record
+whose `sent_at` is not an ISO 8601 time keeps its promises, each with `due` null, and a warning.
 """
 
 from __future__ import annotations
@@ -49,14 +50,17 @@ class Command(BaseCommand):
             raise CommandError(f"no such input file: {source}")
         infile = sys.stdin if source == "-" else open(source, newline="", encoding="utf-8-sig")
         outfile = sys.stdout if target == "-" else open(target, "w", newline="", encoding="utf-8")
-        done = bad = 0
+        done = bad = warned = 0
         try:
             records = self._records(infile, kind)
             writer = None
             for number, record, problem in tqdm(records, unit=" replies", disable=options["no_progress"],
                                                 file=sys.stderr):
                 if problem is None:
-                    problem, found = self._promises(record)
+                    problem, warning, found = self._promises(record)
+                    if warning is not None:
+                        warned += 1
+                        self.stderr.write(f"line {number}: {warning}; its promises have no due time")
                 if problem is not None:
                     bad += 1
                     self.stderr.write(f"line {number}: {problem}; skipped")
@@ -74,7 +78,7 @@ class Command(BaseCommand):
                 infile.close()
             if outfile is not sys.stdout:
                 outfile.close()
-        self.stderr.write(f"{done} replies written, {bad} skipped")
+        self.stderr.write(f"{done} replies written, {bad} skipped" + (f", {warned} with a bad sent_at" if warned else ""))
 
     def _records(self, infile, kind):
         if kind == "csv":
@@ -101,11 +105,13 @@ class Command(BaseCommand):
             yield number, record, None
 
     def _promises(self, record: dict):
+        """(problem, warning, promises): a problem skips the record; a bad sent_at only loses the due times."""
         text = record.get("text")
         if not isinstance(text, str):
-            return "no `text` string", None
+            return "no `text` string", None, None
+        warning = None
         try:
             sent_at = _sent_at(record.get("sent_at"))
-        except ValueError:
-            return f"sent_at {record.get('sent_at')!r} is not an ISO 8601 time", None
-        return None, [p.as_dict() for p in detect(text, sent_at)]
+        except (TypeError, ValueError):
+            sent_at, warning = None, f"sent_at {record.get('sent_at')!r} is not an ISO 8601 time"
+        return None, warning, [p.as_dict() for p in detect(text, sent_at)]
