@@ -46,6 +46,56 @@ UK_POSTCODE = re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2}\b")
 US_STATE_ZIP = re.compile(r"\b(?:A[KLRZ]|C[AOT]|D[CE]|FL|GA|HI|I[ADLN]|K[SY]|LA|M[ADEINOST]|N[CDEHJMVY]|O[HKR]|PA|RI|S[CD]|T[NX]|UT|V[AT]|W[AIVY]),?\s+\d{5}(?:-\d{4})?\b")
 
 
+# A reference named by two words ("booking reference is XK4T92"), and
+# a number right after a word that says it is a phone number (any country's format).
+REFERENCE = re.compile(
+    r"\b(?:booking|order|reservation|confirmation|tracking|ticket|case|claim|shipment|parcel)\s+"
+    r"(?:reference|ref|number|no\.?|code|id)\b\s*(?:is|was|:|#)?\s*#?\s*(?P<value>[A-Za-z0-9][A-Za-z0-9-]{4,24})\b",
+    re.IGNORECASE,
+)
+SPACED_REFERENCE = re.compile(
+    r"\b(?:order|tracking|shipment|parcel|waybill|consignment|AWB|booking|reference|account|case|ticket)\b"
+    r"(?:\s+(?:number|no\.?|#|ref|reference|code|id|AWB))*\s*[:#]?\s*(?P<value>\d{3,6}(?:[ -]\d{3,6}){1,4})",
+    re.IGNORECASE,
+)
+PHONE_CONTEXT = re.compile(
+    r"\b(?:call(?:ed)?|ring|rang|phone|mobile|cell|tel|telephone|text|texted|whatsapp|voicemail|landline)\b"
+    r"[^\d\n@]{0,20}?(?P<value>\+?\(?\d[\d ().-]{6,18}\d\)?)",
+    re.IGNORECASE,
+)
+
+
+# Street addresses written the continental way ("9 Rue de la Paix", "Hauptstraße 12").
+CONTINENTAL_STREET = re.compile(
+    r"\b\d{1,5},?\s+(?i:rue|avenue|av\.|boulevard|bd|place|chemin|allée|quai|via|viale|piazza|corso|calle|avenida|"
+    r"carrer|paseo|rua|travessa|ulica|ul\.)\s+(?:(?:de|du|des|la|le|del|della|di|dos|da)\s+){0,2}[A-ZÀ-Ý][\w'’-]+"
+    r"|\b[A-ZÀ-Ý][\w-]*(?:straße|strasse|weg|platz|allee|gasse|laan|straat|gracht|vej|gatan|gata)\s+\d{1,4}[a-z]?\b",
+)
+
+
+def _extra(clean: str) -> list[tuple[int, int, str]]:
+    """References named by two words, spaced reference numbers, numbers after a phone word, and
+    continental street forms (found after the patterns above, so those win an overlap)."""
+    out = []
+    for m in CONTINENTAL_STREET.finditer(clean):
+        out.append((m.start(), m.end(), "address"))
+    for m in REFERENCE.finditer(clean):
+        if sum(ch.isdigit() for ch in m.group("value")) >= 2:
+            out.append((m.start("value"), m.end("value"), "order_number"))
+    for m in SPACED_REFERENCE.finditer(clean):
+        if sum(ch.isdigit() for ch in m.group("value")) >= 8:
+            out.append((m.start("value"), m.end("value"), "order_number"))
+    for m in PHONE_CONTEXT.finditer(clean):
+        digits = sum(ch.isdigit() for ch in m.group("value"))
+        if 8 <= digits <= 15:
+            out.append((m.start("value"), m.end("value"), "phone"))
+    return out
+
+
+# Links are read without their path: article ids and archive dates are not private data.
+_LINK = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
+
+
 @dataclass(frozen=True)
 class Found:
     kind: str
@@ -79,7 +129,9 @@ def _phones(text: str, region: str) -> list[tuple[int, int]]:
 
 
 def find(text: str, region: str = "US") -> list[Found]:
-    """Every piece of private data in `text`, in order of position."""
+    """Every piece of private data in `text`, in order of position (links are skipped)."""
+    if "/" in text or "www" in text.lower():
+        text = _LINK.sub(lambda m: " " * len(m.group()), text)
     found: list[Found] = []
 
     def add(kind: str, start: int, end: int) -> None:
@@ -117,6 +169,9 @@ def find(text: str, region: str = "US") -> list[Found]:
                 add("phone", start, end)
     for m in UK_POSTCODE.finditer(text):
         add("address", m.start(), m.end())
+    if has_digits:
+        for start, end, kind in _extra(text):
+            add(kind, start, end)
     return sorted(found, key=lambda f: f.start)
 
 

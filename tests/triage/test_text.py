@@ -68,7 +68,13 @@ def test_private_data_kinds_and_spans():
         ("IBAN GB82 WEST 1234 5698 7654 32 please refund", ["account_number"]),
         ("send it to 221 Baker Street please", ["address"]),
         ("I live at SW1A 1AA", ["address"]),
-        ("call me on 020 7946 0018", []),  # a UK number is not valid in the default US region
+        ("020 7946 0018 is my landline", []),  # a UK number is not valid in the default US region
+        ("call me on 020 7946 0018", ["phone"]),  # ... but after "call me on" it is a phone in any format
+        # the patterns the composer's private_data check used to add on its own, now one detector:
+        ("my booking reference is XK4T92", ["order_number"]),
+        ("deliver to 9 Rue de la Paix, Paris", ["address"]),
+        ("ring my mobile +33 6 12 34 56 78", ["phone"]),
+        ("see https://help.example.com/article/4111111111111111 for the steps", []),  # links are skipped
         ("I waited 45 minutes for 2 hours", []),
         ("no private data here", []),
     ],
@@ -78,7 +84,7 @@ def test_private_data_cases(text, expected):
 
 
 def test_phone_region_is_configurable():
-    assert private_data.kinds(private_data.find("call me on 020 7946 0018", region="GB")) == ["phone"]
+    assert private_data.kinds(private_data.find("020 7946 0018 is my landline", region="GB")) == ["phone"]
 
 
 def test_luhn():

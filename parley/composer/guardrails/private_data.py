@@ -72,50 +72,6 @@ def _known(text: Text, ctx: Context) -> list[tuple[int, int, str]]:
     return hits
 
 
-# Beyond triage's patterns: a reference named by two words ("booking reference is XK4T92"), and
-# a number right after a word that says it is a phone number (any country's format).
-REFERENCE = re.compile(
-    r"\b(?:booking|order|reservation|confirmation|tracking|ticket|case|claim|shipment|parcel)\s+"
-    r"(?:reference|ref|number|no\.?|code|id)\b\s*(?:is|was|:|#)?\s*#?\s*(?P<value>[A-Za-z0-9][A-Za-z0-9-]{4,24})\b",
-    re.IGNORECASE,
-)
-SPACED_REFERENCE = re.compile(
-    r"\b(?:order|tracking|shipment|parcel|waybill|consignment|AWB|booking|reference|account|case|ticket)\b"
-    r"(?:\s+(?:number|no\.?|#|ref|reference|code|id|AWB))*\s*[:#]?\s*(?P<value>\d{3,6}(?:[ -]\d{3,6}){1,4})",
-    re.IGNORECASE,
-)
-PHONE_CONTEXT = re.compile(
-    r"\b(?:call(?:ed)?|ring|rang|phone|mobile|cell|tel|telephone|text|texted|whatsapp|voicemail|landline)\b"
-    r"[^\d\n@]{0,20}?(?P<value>\+?\(?\d[\d ().-]{6,18}\d\)?)",
-    re.IGNORECASE,
-)
-
-
-# Street addresses written the continental way ("9 Rue de la Paix", "Hauptstraße 12").
-CONTINENTAL_STREET = re.compile(
-    r"\b\d{1,5},?\s+(?i:rue|avenue|av\.|boulevard|bd|place|chemin|allée|quai|via|viale|piazza|corso|calle|avenida|"
-    r"carrer|paseo|rua|travessa|ulica|ul\.)\s+(?:(?:de|du|des|la|le|del|della|di|dos|da)\s+){0,2}[A-ZÀ-Ý][\w'’-]+"
-    r"|\b[A-ZÀ-Ý][\w-]*(?:straße|strasse|weg|platz|allee|gasse|laan|straat|gracht|vej|gatan|gata)\s+\d{1,4}[a-z]?\b",
-)
-
-
-def _extra(clean: str) -> list[tuple[int, int, str]]:
-    out = []
-    for m in CONTINENTAL_STREET.finditer(clean):
-        out.append((m.start(), m.end(), "address"))
-    for m in REFERENCE.finditer(clean):
-        if sum(ch.isdigit() for ch in m.group("value")) >= 2:
-            out.append((m.start("value"), m.end("value"), "order_number"))
-    for m in SPACED_REFERENCE.finditer(clean):
-        if sum(ch.isdigit() for ch in m.group("value")) >= 8:
-            out.append((m.start("value"), m.end("value"), "order_number"))
-    for m in PHONE_CONTEXT.finditer(clean):
-        digits = sum(ch.isdigit() for ch in m.group("value"))
-        if 8 <= digits <= 15:
-            out.append((m.start("value"), m.end("value"), "phone"))
-    return out
-
-
 def _widen(clean: str, start: int, end: int) -> tuple[int, int]:
     """Take in the rest of a number around a known value (a trunk "0", a "+" or "(", a ")")."""
     while start > 0 and (clean[start - 1] in "+(" or (clean[start - 1].isdigit() and clean[start].isdigit())):
@@ -127,7 +83,6 @@ def _widen(clean: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
-_LINK = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
 # North American toll-free numbers are businesses' published lines, never a customer's own.
 _TOLL_FREE = re.compile(r"^\+?1?[ .-]?\(?8(?:00|33|44|55|66|77|88)\)?[ .-]?\d{3}[ .-]?\d{4}$")
 
@@ -171,16 +126,12 @@ def check(text: Text, ctx: Context) -> list[Finding]:
         for m in pattern.finditer(clean):
             if m.end() > m.start():
                 add(m.start(), m.end(), f"This matches the brand's private pattern \"{name}\"; keep it out of public replies.")
-    # Patterns read the text with links blanked out: numbers in a link's path (article ids, archive
-    # dates) are not private data. The customer's own values are still found inside links (above).
-    scan = _LINK.sub(lambda m: " " * len(m.group()), clean) if "/" in clean or "www" in clean else clean
-    for found in patterns.find(scan, ctx.region):
+    # One detector for what looks private, shared with triage (which reads customers' posts); it
+    # skips links (numbers in a link's path are not private). The customer's own values are still
+    # found inside links (above).
+    for found in patterns.find(clean, ctx.region):
         if _allowed(clean[found.start:found.end], ctx):
             continue
         add(found.start, found.end, f"This looks like {KIND_WORDS.get(found.kind, 'private data')}; "
             "private data never goes in a public reply.")
-    if any(ch.isdigit() for ch in clean):
-        for start, end, kind in _extra(scan):
-            if not _allowed(clean[start:end], ctx):
-                add(start, end, f"This looks like {KIND_WORDS[kind]}; private data never goes in a public reply.")
     return sorted(out, key=lambda f: f.start)
