@@ -41,7 +41,7 @@ class Promise:
 # Who commits: the agent, the brand, a team acting for it.
 _WHO = (
     r"(?:i|we|they|(?:our|my)\s+(?:\w+\s+)?(?:team|teams|engineers|specialists|developers|experts|staff|folks|people|"
-    r"advisors?|agents?|colleagues)|the\s+(?:\w+\s+)?team|someone(?:\s+from\s+(?:our|my)\s+\w+(?:\s+team)?)?|"
+    r"advisors?|agents?|colleagues|crew|techs?)|the\s+(?:\w+\s+)?(?:team|engineers|developers|crew|techs?)|someone(?:\s+from\s+(?:our|my)\s+\w+(?:\s+team)?)?|"
     r"(?:a|an|one\s+of\s+(?:our|my))\s+(?:\w+\s+)?(?:member\s+of\s+(?:our|my)\s+team|specialists?|experts?|advisors?|"
     r"agents?|colleagues?|engineers?|technicians?|representatives?|team\s+members?|supervisors?|managers?)"
     r"(?:\s+(?:from|of|on)\s+(?:my|our|the)\s+(?:\w+\s+)?team)?)"
@@ -61,7 +61,7 @@ _ACT = (
     r"follow\s+(?:this|that|it|your\s+\w+)\s+up|"
     r"keep\s+(?:you|u)\s+(?:posted|updated|informed|in\s+the\s+loop)|let\s+(?:you|u)\s+know|be\s+in\s+touch|"
     r"(?:back\s+)?in\s+(?:touch|contact)|give\s+(?:you|u)\s+a\s+(?:ring|call|bell|buzz|shout)|"
-    r"speak\w*|talk\w*|have\s+a\s+(?:word|chat)|improv\w*|make\s+(?:it|this|things)\s+up\s+to\s+(?:you|u)|"
+    r"speak\w*|talk\w*|drop\s+(?:you|u)\s+(?:an?\s+)?(?:e-?mail|line|message|note|dm)|have\s+a\s+(?:word|chat)|improv\w*|make\s+(?:it|this|things)\s+up\s+to\s+(?:you|u)|"
     r"let\s+(?:the\s+|our\s+|my\s+)?(?:right\s+|relevant\s+)?(?:\w+\s+)?(?:team|teams|folks|devs|developers|"
     r"engineers|people|experts|colleagues|department)\s+know|"
     r"get\s+in\s+touch|reach(?:ing)?\s+out|contact\w*|call\w*|ring|e-?mail\w*|text\w*|message\w*|dm\w*|"
@@ -75,6 +75,12 @@ _ACT = (
     r"push\w*|deploy\w*|releas\w*|announc\w*|keep\s+(?:an?\s+)?(?:close\s+)?eye|(?:pop|put|leave|place)\s+a\s+note|"
     r"loop\s+in|pull\s+up|open\s+a\s+(?:case|ticket|claim))"
 )
+# Work in progress the customer waits on: "looking into", "working hard to", "chasing".
+_ONGOING = (
+    r"(?:looking\s+(?:into|at)|investigating|working\s+(?:\w+\s+){0,2}?(?:on|to)\b|checking|researching|reviewing|"
+    r"following\s+up|escalating|digging|introducing|releasing|rolling\s+out|removing|fixing|repairing|restoring|"
+    r"partnering|chasing|in\s+the\s+process\s+of\s+\w+ing)"
+)
 _PROMISE_CUES = [
     # "we'll look into it", "I will get back to you", "our team is going to fix this"
     rf"\b{_WHO}{_WILL}{_ADV}\s+(?:be\s+)?{_ACT}",
@@ -83,18 +89,14 @@ _PROMISE_CUES = [
     r"dig|research|reach\s+out|follow\s+up|get\s+back|confirm|escalate|pass|forward|loop\s+in|get\s+(?:this|that|"
     r"it|someone|the))",
     # "we're looking into it", "our engineers are investigating", "I'm checking with the team"
-    rf"\b{_WHO}\s*(?:'re|’re|'m|’m|\s+are|\s+am|\s+is)\s+(?:now\s+|currently\s+|already\s+|actively\s+|still\s+)?"
-    r"(?:looking\s+(?:into|at)|investigating|working\s+(?:\w+\s+){0,2}?(?:on|to)\b|checking|researching|reviewing|"
-    r"following\s+up|escalating|digging|introducing|releasing|rolling\s+out|removing|fixing|repairing|restoring|"
-    r"partnering|in\s+the\s+process\s+of\s+\w+ing)",
+    rf"\b{_WHO}\s*(?:'re|’re|'m|’m|\s+are|\s+am|\s+is|\s+r)\s+(?:now\s+|currently\s+|already\s+|actively\s+|still\s+)?"
+    + _ONGOING,
     # "we're on it", "we're onto it"
-    rf"\b{_WHO}\s*(?:'re|’re|'m|’m|\s+are|\s+am|\s+is)\s+(?:already\s+|right\s+)?onto?\s+(?:it|this|that|the\s+case)\b",
+    rf"\b{_WHO}\s*(?:'re|’re|'m|’m|\s+are|\s+am|\s+is)\s+(?:already\s+|right\s+)?on(?:to)?\s+(?:it|this|that|the\s+case)\b",
     # "Ill check": the apostrophe left out
     rf"\bIll{_ADV}\s+{_ACT}",
     # "... and are in the process of removing them"
-    r"\band\s+(?:are|is)\s+(?:now\s+|currently\s+|actively\s+)?(?:looking\s+(?:into|at)|investigating|working\s+(?:\w+\s+){0,2}?(?:on|to)\b|checking|researching|reviewing|"
-    r"following\s+up|escalating|digging|introducing|releasing|rolling\s+out|removing|fixing|repairing|restoring|"
-    r"partnering|in\s+the\s+process\s+of\s+\w+ing)",
+    r"\band\s+(?:are|is)\s+(?:now\s+|currently\s+|actively\s+)?" + _ONGOING,
     # "your feedback will be passed on", "the issue has been escalated and will be reviewed"
     r"\b(?:your|the|this|that)\s+(?:feedback|suggestion|request|comments?|concern|issue|case|report|details|idea|"
     r"complaint)\s+(?:will|'ll|’ll)\s+be\s+(?:passed|shared|forwarded|escalated|reviewed|looked|investigated|sent|"
@@ -300,7 +302,7 @@ def detect(text: str, sent_at: datetime | None = None) -> list[Promise]:
                     continue
                 if c_start == s_start and _waits_on_request(before_sentence, clause, sent_at or _REFERENCE):
                     continue
-                if _GENERIC.search(clause, m.end() - c_start):
+                if _GENERIC.search(clause, m.start()):
                     continue
                 # from the promise's subject to the end of the clause (a promise keeps its time words)
                 start, end = _trim(text, c_start + m.start(), c_end)

@@ -202,6 +202,30 @@ def test_vague_promise(draft, flagged):
     assert bool(named(draft, "vague_promise")) is flagged
 
 
+@pytest.mark.parametrize("draft, flagged", [
+    ("Ill check with the kitchen and let you know", True),  # typed without the apostrophe
+    ("Our maintenance crew are on the case.", True),
+    ("We're working very hard to fix this, rest assured.", True),
+    ("Our team will respond as soon as possible.", True),  # "as soon as possible" is not a time
+    ("We'll get back to you in the next hour.", False),  # a time word the due parser does not resolve
+    ("We'll update you on Friday.", False),
+    ("We'll check. Could you DM us the email on the account?", False),  # waits on the customer's answer
+    ("Love it! We'll pass your kind words on to the team.", False),  # nothing for the customer to wait for
+    ("Thanks for the feedback, we'll let the right folks know.", False),
+    ("No news yet, but we'll announce any changes on our blog.", False),
+    ("We'll keep an eye out for your reply.", False),
+])
+def test_vague_promise_is_the_workflow_promise_with_no_time(draft, flagged):
+    assert bool(named(draft, "vague_promise")) is flagged
+
+
+def test_vague_promise_spans_are_the_promise_detectors():
+    from parley.sla.promises import detect
+
+    draft = "Thanks Jo. Our engineers are looking at it and will update you."
+    assert spans(draft, "vague_promise") == [p.text for p in detect(draft)]
+
+
 # --- trolls and pile-ons --------------------------------------------------------------------
 
 def test_troll_engagement():

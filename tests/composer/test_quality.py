@@ -35,6 +35,22 @@ def test_heldout_drafts_keep_private_data_recall(name):
     assert pattern_found / pattern_total >= 0.95, report.private_missed
 
 
+PHRASE_CHECKS = ("tone", "vague_promise", "apology_liability", "missing_apology", "public_data_request",
+                 "troll_engagement")
+
+
+@pytest.mark.parametrize("name, floor", [("heldout3.jsonl", 0.9), ("heldout4.jsonl", 0.75)])
+def test_phrase_checks_on_the_later_held_out_sets(name, floor):
+    """heldout3 was measured blind, then the checks were generalised on it; heldout4 was measured
+    blind after that (docs/guardrails.md has both first runs). These keep the gains from slipping."""
+    report = evaluate(load(HERE / name))
+    assert report.drafts >= 90
+    for check in PHRASE_CHECKS:
+        score = report.per_check[check]
+        assert score.recall >= floor, (check, score.misses)
+        assert score.precision >= 0.85, (check, score.false_alarms)
+
+
 def test_every_finding_on_real_replies_is_labelled_and_false_alarms_stay_rare():
     data = shared_path("data", "twcs-labelled").parent
     records = real_replies(data)

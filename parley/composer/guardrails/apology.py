@@ -28,7 +28,8 @@ LIABILITY = any_of(
     raw=(r"apologies(?=\s*[,.!:;—–-])",
          # "we got your order wrong", "our team got it wrong"
          r"(?:we|I|our\s+(?:\w+\s+)?(?:team|staff|store|driver|courier|agent|colleague)s?)\s+(?:really\s+)?got\s+"
-         r"(?:it|this|that|things|your\s+\w+(?:\s+\w+)?)\s+(?:completely\s+|badly\s+|all\s+)?wrong",
+         r"(?:it|this|that|things|(?:your|the)\s+\w+(?:\s+\w+)?)\s+(?:completely\s+|badly\s+|all\s+)?wrong",
+         r"(?:we|I)\s+(?:were|was)\s+(?:clearly\s+|entirely\s+)?(?:in\s+the\s+wrong|at\s+fault)",
          # "this one is entirely on us", "it was on us"
          r"(?:this|that|it)(?:\s+one)?(?:['’]s|\s+is|\s+was)\s+(?:entirely\s+|totally\s+|completely\s+|all\s+|fully\s+)?on\s+us",
          # "a mistake on our part", "an error on our side", "down to a mistake by our staff"

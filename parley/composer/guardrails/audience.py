@@ -15,7 +15,7 @@ ARGUING = any_of(
     "not true", "read our", "do your research", "educate yourself", "with respect", "with all due respect",
     "misinformed", "misleading", "inaccurate", "not accurate", "your claims", "false claims", "not going to argue",
     "won't argue", "no idea what you're talking about", "no idea what you are talking about",
-    raw=(r"funny\s+how\s+(?:you|u)", r"go\s+ahead\s+and\s+(?:switch|leave|cancel|go|take\s+your)",
+    raw=(r"funny\s+how\s+(?:you|u)", r"(?:nobody|no\s+one|no-one)\s+(?:forced|made|asked)\s+you", r"go\s+ahead\s+and\s+(?:switch|leave|cancel|go|take\s+your)",
          r"feel\s+free\s+to\s+(?:switch|leave|take\s+your|go\s+elsewhere)",
          r"(?:your|these|those|such)\s+(?:claims|accusations|allegations)\s+(?:are|is)\s+(?:false|untrue|baseless|wrong)"),
 )

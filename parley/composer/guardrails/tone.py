@@ -43,6 +43,12 @@ RULES = (
                     r"(?:second|third|fourth|fifth|\d+(?:st|nd|rd|th))\s+time\s+(?:you(?:['’]ve|\s+have)?|we(?:['’]ve|\s+have)?)\s+"
                     r"(?:asked|tweeted|messaged|written|contacted|raised|told|explained|said|answered)",
                     r"(?:tired\s+of|keep|have\s+to\s+keep)\s+repeating\s+(?:ourselves|myself)",
+                    r"as\s+(?:was|has\s+been|it\s+was)\s+(?:already\s+)?(?:explained|said|mentioned|stated|pointed\s+out)",
+                    r"(?:I|we)(?:['’]ve|\s+have)\s+(?:already\s+)?told\s+you\s+(?:twice|three\s+times|already|before|"
+                    r"several\s+times|more\s+than\s+once|\d+\s+times)",
+                    r"you(?:['’]re|\s+are)\s+(?:simply|just|clearly|completely|totally)\s+(?:wrong|mistaken|incorrect)",
+                    r"(?:it|this|that)\s+(?:says|states|is\s+stated|is\s+written)\s+clearly|clearly\s+(?:states|says|stated|written)",
+                    r"(?:I|we)(?:['’]ve|\s+have)\s+(?:said|done)\s+all\s+(?:we|I)\s+can",
                     r"as\s+(?:clearly\s+)?(?:stated|outlined|explained|set\s+out|mentioned|noted)\s+(?:in|on)\s+(?:our|my|the)\s+"
                     r"(?:T&Cs|T\s*&\s*Cs|terms|policy|policies|FAQ|previous|last|earlier|website)",
                     # denials: "that isn't our fault", "we're not responsible", "that's simply untrue"
@@ -61,7 +67,10 @@ RULES = (
                "if you had followed", "if you'd followed", "you didn't follow", "you did not follow", "you ignored",
                # "You should have received an email" is an expectation, not blame.
                raw=(r"you(?:['’]d|\s+would)\s+(?:know|have\s+known|see|have\s+seen|understand)\b[^.!?]{0,30}?\bif\s+you",
-                    r"if\s+you(?:\s+had|['’]d)\s+(?:(?:actually|only|just)\s+)?(?:checked|read|looked|listened|paid\s+attention|followed)",
+                    r"if\s+you(?:\s+had|['’]d)\s+(?:(?:actually|only|just)\s+)?(?:checked|read|looked|listened|paid\s+attention|followed|"
+                    r"bothered)",
+                    r"you\s+were\s+(?:clearly\s+|already\s+)?(?:told|informed|advised|warned)\b",
+                    r"you\s+(?:should|must)\s+(?:really|definitely|obviously)\s+(?:have|['’]ve)(?!\s+(?:received|got|been\s+sent))",
                     r"(?:it['’]s|it\s+is|it\s+was|that['’]s|that\s+is|that\s+was)\s+(?:entirely\s+|solely\s+)?your\s+"
                     r"(?:responsibility|job|fault|problem)",
                     r"(?:it['’]s|it\s+is|it\s+was)\s+up\s+to\s+you\s+to",
@@ -83,7 +92,11 @@ RULES = (
                     r"be\s+(?:so\s+)?(?:rude|dramatic|upset))",
                     r"(?:it['’]s|it\s+is|this\s+is|that['’]s)\s+(?:really\s+|honestly\s+)?(?:not\s+(?:that|so|very|exactly)\s+"
                     r"(?:hard|difficult|complicated)|(?:pretty|quite|fairly|very|really)\s+(?:straightforward|simple|easy)\s+if\s+you)",
-                    r"did\s+you\s+(?:even|actually|ever|at\s+least)\s+(?:try|read|check|bother|look|restart|follow)",
+                    r"(?:did|do|have)\s+you\s+(?:even|actually|ever|at\s+least)\s+(?:try|tried|read|check|bother|look|restart|"
+                    r"follow|own|use|know)",
+                    r"try\s+(?:reading|checking|looking\s+at|following)\s+(?:the|our)\b[^.!?]{0,40}?\bnext\s+time",
+                    r"(?:please\s+)?stop\s+(?:shouting|yelling|swearing|being\s+(?:rude|difficult))",
+                    r"(?:why|how)\s+you(?:['’]re|\s+are|['’]d\s+be)\s+so\s+(?:upset|angry|worked\s+up|bothered)",
                     r"(?:kindly\s+|please\s+)?refrain\s+from|(?:watch|mind)\s+your\s+(?:tone|language|manners)",
                     r"(?:please\s+)?read\s+(?:our|the)\s+(?:FAQs?|terms|T&Cs|manual|instructions|help\s+pages?)\s+"
                     r"(?:before|first|next\s+time)",
@@ -91,7 +104,7 @@ RULES = (
                     r"what\s+part\s+of\b[^.!?]{1,40}?\b(?:is\s+unclear|do(?:n['’]t|\s+you\s+not)\s+(?:you\s+)?understand|"
                     r"is\s+(?:so\s+)?(?:hard|difficult|confusing))",
                     # "relax" and "obviously", unless it is "relax and enjoy" or our own obvious delight
-                    r"relax(?!\s+and\s+(?:enjoy|have|treat)|\s+knowing|\s+with|\s+in\b)",
+                    r"relax(?!\s+and\s+(?:enjoy|have|treat)|\s+(?:knowing|with|in|by|at|on|under)\b)",
                     r"obviously(?!,?\s+(?:we|I|we['’]re|I['’]m|our|my)\b)",)),
         "Condescending: it talks down to the customer.",
         "Say it plainly and kindly: \"Here's what will help: ...\"",
@@ -109,6 +122,8 @@ RULES = (
                "rules are rules", "you're not the only customer", "you are not the only customer",
                "we have other customers",
                raw=(r"nothing\s+(?:else|more|further)\s+(?:that\s+)?(?:we|I)\s+can\s+(?:do|offer)",
+                    r"(?:that['’]s|that\s+is)\s+not\s+how\s+(?:it|this|things)\s+works?",
+                    r"(?:this|the)\s+conversation\s+is\s+going\s+nowhere",
                     r"(?:that['’]s|that\s+is|it['’]s|it\s+is)\s+(?:just|simply)\s+(?:the\s+way|how)\s+(?:it|things)\s+"
                     r"(?:works?|is|are|goes)",
                     r"(?:it['’]s|it\s+is|this\s+is|that['’]s)\s+(?:really\s+|honestly\s+)?(?:not\s+(?:a\s+|that\s+)?|hardly\s+a\s+)"
