@@ -112,7 +112,7 @@ def guardrail_drafts(shared: Path) -> list[tuple[str, dict]]:
     from parley.composer.guardrails.base import Context  # noqa: F401  (imports the checks)
 
     drafts = []
-    for name in ("drafts.jsonl", "heldout.jsonl"):
+    for name in ("drafts.jsonl", "heldout.jsonl", "heldout2.jsonl", "heldout3.jsonl", "heldout4.jsonl"):
         path = ROOT / "tests" / "composer" / "labelled" / name
         for line in open(path, encoding="utf-8"):
             record = json.loads(line)

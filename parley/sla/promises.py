@@ -11,6 +11,8 @@ measured precision and recall.
     detect("Thanks! I'll get back to you tomorrow.", sent_at)
     -> [Promise(start=8, end=37, text="I'll get back to you tomorrow", due=<tomorrow 17:00>)]
 
+The composer's `vague_promise` guardrail uses this detector too (a promise with no due time).
+
 Due times are computed by our own rules (dues.py), which we measured against dateparser
 and timefhuman on the labelled set (docs/promises.md).
 """

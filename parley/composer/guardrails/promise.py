@@ -20,12 +20,12 @@ from .base import WARN, Context, Finding, Text, finding
 # "We'll pass your kind words on to the team", "we'll let the right folks know" (in a reply about
 # feedback), "we'll announce any news here": nothing comes back to this customer in particular.
 _RELAY = re.compile(
-    r"\b(?:pass\w*|shar\w*|forward\w*|relay\w*|feed\w*\s+(?:it|this|that)\s+back|let\s+(?:\w+\s+){0,4}?know|"
+    r"\b(?:pass\w*|shar\w*|forward\w*|relay\w*|feed\w*\s+(?:it|this|that)\s+back|let\s+(?!(?:you|u)\b)(?:\w+\s+){0,4}?know|"
     r"tell\s+(?:the|our|my)\s+(?:\w+\s+)?(?:team|folks|devs|developers))\b",
     re.IGNORECASE,
 )
 _FEEDBACK = re.compile(
-    r"\b(?:feedback|suggestions?|ideas?|request|interest|wish(?:es)?|(?:kind|lovely|nice|warm)\s+words|compliments?|praise|"
+    r"\b(?:feedback|suggestions?|ideas?|(?:feature|content|your|this)\s+request|interest|wish(?:es)?|(?:kind|lovely|nice|warm)\s+words|compliments?|praise|"
     r"shout-?out|thoughts|(?:like|love)\s+to\s+see|you['’]d\s+like)\b",
     re.IGNORECASE,
 )
