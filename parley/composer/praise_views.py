@@ -5,21 +5,18 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
-from django.shortcuts import redirect
 from django.views.decorators.http import require_POST
 
 from parley.inbox.access import WRITE, access_brand, access_conversation, access_post
 from parley.inbox.actions import ActionError
+from parley.sla.closebook_views import back_to_conversation
 
 from . import praise_actions
 from .actions import GuardrailBlocked
 
 
 def _back(brand, conversation, anchor=""):
-    response = redirect("inbox:conversation", brand=brand.slug, conversation_id=conversation.pk)
-    response["Location"] += anchor
-    response.status_code = 303
-    return response
+    return back_to_conversation(brand, conversation.pk, anchor)
 
 
 @login_required

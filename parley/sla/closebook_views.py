@@ -15,11 +15,16 @@ from . import closebook
 from .access import access_resolution
 
 
-def _back(brand, item):
-    response = redirect("inbox:conversation", brand=brand.slug, conversation_id=item.conversation_id)
-    response["Location"] += "#close-book"
+def back_to_conversation(brand, conversation_id: int, anchor: str = ""):
+    """303 to the conversation page (at `anchor`), where the flash message says what happened."""
+    response = redirect("inbox:conversation", brand=brand.slug, conversation_id=conversation_id)
+    response["Location"] += anchor
     response.status_code = 303
     return response
+
+
+def _back(brand, item):
+    return back_to_conversation(brand, item.conversation_id, "#close-book")
 
 
 @login_required
