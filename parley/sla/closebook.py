@@ -119,6 +119,16 @@ def dismiss_closing(item: Resolution, actor, now: datetime | None = None) -> Res
     return item
 
 
+def closing_proposals(brand, since: datetime, until: datetime) -> dict[str, int]:
+    """How the proposed closing replies of resolutions in [since, until) fared: offered (still
+    waiting), sent, dismissed (beside public_closure_rate)."""
+    rows = (Resolution.objects.filter(brand=brand, resolved_at__gte=since, resolved_at__lt=until)
+            .exclude(proposal="").values("proposal").annotate(n=Count("id")))
+    out = {p: 0 for p in ("offered", "sent", "dismissed")}
+    out.update({row["proposal"]: row["n"] for row in rows})
+    return out
+
+
 # --- implicit feedback ---------------------------------------------------------------------
 
 

@@ -143,6 +143,8 @@ def test_public_closure_rate_counts_the_sent_closing(public_case, users, brand):
     closebook.send_closing(item, closebook.closing_text(item, "https://parley.example"), users["care_agent"],
                            now=T0 + 3 * H)
     assert public_closure_rate(brand, T0, T0 + 24 * H).closed_in_public == 1
+    assert closebook.closing_proposals(brand, T0, T0 + 24 * H) == {"offered": 0, "sent": 1, "dismissed": 0}
+    assert closebook.closing_proposals(brand, T0 + 24 * H, T0 + 48 * H) == {"offered": 0, "sent": 0, "dismissed": 0}
 
 
 # --- implicit feedback ------------------------------------------------------------------------
