@@ -346,6 +346,9 @@ PARLEY_COMPOSER_DRAFT_URL = env_str("PARLEY_COMPOSER_DRAFT_URL", "")
 PARLEY_COMPOSER_DRAFT_MODEL = env_str("PARLEY_COMPOSER_DRAFT_MODEL", "")
 PARLEY_COMPOSER_DRAFT_API_KEY = env_str("PARLEY_COMPOSER_DRAFT_API_KEY", "")
 PARLEY_COMPOSER_DRAFT_TIMEOUT = env_float("PARLEY_COMPOSER_DRAFT_TIMEOUT", 5.0, 0.1)
+# Praise (docs/composer.md): whether brands like customers' praise automatically unless their
+# brand setting auto_like says otherwise. Never fires for abuse, spam, trolls or anger.
+PARLEY_PRAISE_AUTO_LIKE = env_bool("PARLEY_PRAISE_AUTO_LIKE", False)
 
 
 

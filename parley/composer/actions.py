@@ -1,6 +1,7 @@
 """Every write of the composer goes through a named action here, each with its audit event.
 
-- templates: create_template, update_template, archive_template, use_template (usage counts);
+- templates: create_template, update_template, archive_template, delete_template, use_template (usage
+  counts);
 - replies: send_checked_reply — the guardrails run on the draft; a block stops the reply unless a
   supervisor overrides it with a reason (audited); findings are kept beside the reply;
   acknowledge_and_move_to_private — a public acknowledgement and a private message, as one action;
@@ -142,6 +143,14 @@ def archive_template(template: Template, actor) -> Template:
             template.save(update_fields=["is_active", "updated_at"])
             record(template.brand, actor, "template.archived", template)
     return template
+
+
+def delete_template(template: Template, actor) -> None:
+    """Delete a template for good (sent replies keep their text; their link to it is cleared)."""
+    _require_manager(actor, template.brand)
+    with transaction.atomic():
+        record(template.brand, actor, "template.deleted", template, shortcut=template.shortcut, name=template.name)
+        template.delete()
 
 
 def template_values(conversation: Conversation, agent, eta: str = "") -> dict[str, str]:

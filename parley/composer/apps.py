@@ -6,3 +6,12 @@ class ComposerConfig(AppConfig):
     label = "composer"
     verbose_name = "Composer"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from django.db.models.signals import post_save
+
+        from parley.triage.models import PostTriage
+
+        from .praise_actions import triage_saved
+
+        post_save.connect(triage_saved, sender=PostTriage, dispatch_uid="composer.auto_like")

@@ -91,3 +91,33 @@ class Approval(models.Model):
 
     def __str__(self) -> str:
         return f"approval {self.pk} ({self.status})"
+
+
+class OutcomeShare(models.Model):
+    """A shareable summary of a resolved case with a happy customer, for PR/comms to copy or queue.
+
+    The customer's words are quoted only with their consent; otherwise the handle is anonymised.
+    """
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Copied (draft)"
+        QUEUED = "queued", "Queued as a public post draft"
+
+    brand = models.ForeignKey(Brand, on_delete=models.CASCADE, related_name="+")
+    conversation = models.ForeignKey("inbox.Conversation", on_delete=models.CASCADE, related_name="outcome_shares")
+    quote = models.TextField(blank=True)
+    quote_post = models.ForeignKey("inbox.Post", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    consent = models.BooleanField(default=False)
+    shown_handle = models.CharField(max_length=130)
+    outcome = models.CharField(max_length=300)
+    text = models.TextField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["brand", "status", "created_at"], name="composer_share_queue")]
+
+    def __str__(self) -> str:
+        return f"outcome share {self.pk} of {self.conversation_id} ({self.status})"

@@ -2,11 +2,18 @@ from django.urls import path
 
 from parley.inbox import urls as inbox_urls  # noqa: F401  (registers the "dbid" converter)
 
-from . import views
+from . import editor_views, praise_views, views
 
 app_name = "composer"
 
 urlpatterns = [
+    path("templates/", editor_views.template_list, name="template_list"),
+    path("templates/new", editor_views.template_edit, name="template_new"),
+    path("templates/preview", editor_views.template_preview, name="template_preview"),
+    path("templates/<dbid:template_id>/", editor_views.template_edit, name="template_edit"),
+    path("templates/<dbid:template_id>/delete", editor_views.template_delete, name="template_delete"),
+    path("c/<dbid:conversation_id>/praise/<dbid:post_id>/thank", praise_views.thank, name="thank"),
+    path("c/<dbid:conversation_id>/share-outcome", praise_views.share_outcome, name="share_outcome"),
     path("compose/approvals", views.approvals, name="approvals"),
     path("compose/approvals/<dbid:approval_id>/approve", views.decide, {"decision": "approve"}, name="approve"),
     path("compose/approvals/<dbid:approval_id>/reject", views.decide, {"decision": "reject"}, name="reject"),

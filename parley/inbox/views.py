@@ -262,6 +262,12 @@ def _sla_timers(conversation) -> list[dict]:
     return shown
 
 
+def close_book_context(request, conversation) -> dict:
+    from parley.sla.closebook_views import page_context
+
+    return page_context(request, conversation)
+
+
 def _conversation_context(request, brand, role, conversation, **extra) -> dict:
     user = request.user
     customer = conversation.customer
@@ -303,6 +309,7 @@ def _conversation_context(request, brand, role, conversation, **extra) -> dict:
         "list_url": reverse("inbox:list", kwargs={"brand": brand.slug}),
         "sla_timers": _sla_timers(conversation),
     }
+    context.update(close_book_context(request, conversation))
     context.update(extra)
     return context
 

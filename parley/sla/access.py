@@ -25,3 +25,21 @@ def access_follow_up(user, brand, follow_up_id, mode: str = WRITE) -> FollowUp:
     if mode == WRITE and not can_write(user, brand):
         raise PermissionDenied("Your role in this brand is read-only")
     return follow_up
+
+
+def access_resolution(user, brand, resolution_id, mode: str = WRITE):
+    """A resolution (closing proposal) of a conversation the user sees; others are a 404."""
+    from .models import Resolution
+
+    try:
+        resolution_id = int(resolution_id)
+    except (TypeError, ValueError):
+        raise Http404("No such closing proposal") from None
+    item = (Resolution.objects.filter(brand=brand, pk=resolution_id,
+                                      conversation__in=visible_conversations(user, brand))
+            .select_related("conversation", "survey", "brand").first())
+    if item is None:
+        raise Http404("No such closing proposal")
+    if mode == WRITE and not can_write(user, brand):
+        raise PermissionDenied("Your role in this brand is read-only")
+    return item

@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 
-from .models import BusinessCalendar, FollowUp, SlaAlert, SlaPolicy
+from .models import BusinessCalendar, FollowUp, ImplicitFeedback, Resolution, SlaAlert, SlaPolicy
 
 
 @admin.register(BusinessCalendar)
@@ -36,3 +36,15 @@ class SlaAlertAdmin(ReadOnly):
 class FollowUpAdmin(ReadOnly):
     list_display = ("text", "conversation", "assignee", "due_at", "state")
     list_filter = ("brand", "state")
+
+
+@admin.register(Resolution)
+class ResolutionAdmin(ReadOnly):
+    list_display = ("conversation", "resolved_at", "agent", "proposal", "decided_by", "decided_at")
+    list_filter = ("brand", "proposal")
+
+
+@admin.register(ImplicitFeedback)
+class ImplicitFeedbackAdmin(ReadOnly):
+    list_display = ("conversation", "kind", "after", "agent", "created_at")
+    list_filter = ("brand", "kind", "after")

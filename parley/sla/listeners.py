@@ -45,3 +45,33 @@ def post_ingested(post_id: int) -> None:
             customer_arrived(post)
     except Exception:  # never block ingestion
         log.exception("handoff check failed for post %s", post_id)
+
+
+def _implicit_feedback(post_id: int) -> None:
+    from parley.inbox.models import Post
+
+    from .closebook import record_implicit_feedback
+
+    try:
+        post = Post.objects.select_related("conversation", "brand", "triage").filter(pk=post_id).first()
+        if post is not None:
+            record_implicit_feedback(post)
+    except Exception:  # never block ingestion or triage
+        log.exception("implicit feedback failed for post %s", post_id)
+
+
+def post_ingested_feedback(post_id: int) -> None:
+    """Triage off: read the customer's message from its words alone, once it is stored."""
+    from django.conf import settings
+
+    if not settings.PARLEY_TRIAGE_ENABLED:
+        _implicit_feedback(post_id)
+
+
+def triage_saved_feedback(sender, instance, created=False, **kwargs) -> None:
+    """Triage on: read the message once its triage is final (sentiment, intent, emotion known)."""
+    final = instance.status in ("triaged", "not_triaged") or (
+        instance.status == "failed" and instance.next_attempt_at is None
+    )
+    if final:
+        transaction.on_commit(partial(_implicit_feedback, instance.post_id))

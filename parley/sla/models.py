@@ -214,3 +214,63 @@ class Callback(models.Model):
     @property
     def masked_phone(self) -> str:
         return f"•••• {self.phone_last_digits}"
+
+
+class Resolution(models.Model):
+    """One resolution of a conversation ("the book"), and for a case that began in public the
+    proposed public closing reply with its feedback request: offered, sent or dismissed."""
+
+    class Proposal(models.TextChoices):
+        NONE = "", "No public closing (the case began in private)"
+        OFFERED = "offered", "Closing reply proposed"
+        SENT = "sent", "Closing reply sent"
+        DISMISSED = "dismissed", "Closing reply dismissed"
+
+    brand = models.ForeignKey(Brand, on_delete=models.CASCADE, related_name="+")
+    conversation = models.ForeignKey(Conversation, on_delete=models.CASCADE, related_name="resolutions")
+    resolved_at = models.DateTimeField()
+    agent = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                              related_name="+")
+    proposal = models.CharField(max_length=10, choices=Proposal.choices, blank=True, default="")
+    survey = models.OneToOneField(Survey, null=True, blank=True, on_delete=models.SET_NULL, related_name="resolution")
+    reply = models.ForeignKey("inbox.Post", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-resolved_at", "-id"]
+        indexes = [models.Index(fields=["conversation", "resolved_at"], name="resolution_conv_at"),
+                   models.Index(fields=["brand", "resolved_at"], name="resolution_brand_at")]
+
+    def __str__(self) -> str:
+        return f"resolution of {self.conversation_id} at {self.resolved_at:%Y-%m-%d %H:%M}"
+
+
+class ImplicitFeedback(models.Model):
+    """The customer's next message after a resolution or a reply read as thanks or renewed anger."""
+
+    class Kind(models.TextChoices):
+        THANKS = "thanks", "Thanks"
+        ANGER = "anger", "Renewed anger"
+
+    class After(models.TextChoices):
+        RESOLUTION = "resolution", "After the resolution"
+        REPLY = "reply", "After a reply"
+
+    brand = models.ForeignKey(Brand, on_delete=models.CASCADE, related_name="+")
+    conversation = models.ForeignKey(Conversation, on_delete=models.CASCADE, related_name="implicit_feedback")
+    post = models.OneToOneField("inbox.Post", on_delete=models.CASCADE, related_name="implicit_feedback")
+    agent = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                              related_name="implicit_feedback")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    after = models.CharField(max_length=10, choices=After.choices)
+    # What read it so: "phrase" and/or triage fields (intent, sentiment, emotion, anger).
+    signals = models.JSONField(default=list, blank=True)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        indexes = [models.Index(fields=["brand", "created_at"], name="implicit_fb_brand_at")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} on {self.conversation_id} ({self.after})"
