@@ -242,3 +242,14 @@ def set_channel_credentials(channel: ChannelAccount, values: dict, actor) -> Cha
         channel.save(update_fields=["credentials_encrypted", "status", "status_detail", "paused_until"])
         record(channel.brand, actor, "channel.credentials_set", channel, None, fields=sorted(values))
     return channel
+
+
+def set_human_agent(channel: ChannelAccount, enabled: bool, actor) -> ChannelAccount:
+    """Let replies on a Messenger / Instagram channel use the HUMAN_AGENT tag (7 days instead of 24 hours)."""
+    if channel.platform not in ("facebook", "instagram"):
+        raise ActionError("The HUMAN_AGENT tag exists on Messenger and Instagram only")
+    with transaction.atomic():
+        channel.human_agent = bool(enabled)
+        channel.save(update_fields=["human_agent"])
+        record(channel.brand, actor, "channel.human_agent_set", channel, None, enabled=channel.human_agent)
+    return channel
