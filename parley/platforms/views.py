@@ -88,6 +88,8 @@ def channel_detail(request, brand, channel_id):
         request, brand, role, channel=channel, form=form, webhook_url=webhook_url, family=family,
         verify_token=verify_token() if family == "meta" else "",
         human_agent_everywhere=settings.PARLEY_META_HUMAN_AGENT,
+        instagram_url=request.build_absolute_uri(reverse("hooks-instagram", kwargs={"channel_id": channel.pk}))
+        if channel.platform == "instagram" else "",
         outbox=channel.outbox.select_related("post")[:20],
     ))
 
