@@ -300,6 +300,11 @@ PARLEY_IMAP_MOVE_TO = env_str("PARLEY_IMAP_MOVE_TO", "")
 PARLEY_META_HUMAN_AGENT = env_bool("PARLEY_META_HUMAN_AGENT", False)
 # The app secret of an "Instagram API with Instagram Login" app (its deliveries are signed with it).
 PARLEY_INSTAGRAM_APP_SECRET = env_str("PARLEY_INSTAGRAM_APP_SECRET", "")
+# The live demo (`parley demo --serve`, `make demo`): the simulator plays the demo brands' platforms and pushes
+# a customer post about every N seconds (0 / false: serve the demo as loaded); the simulator's port.
+PARLEY_DEMO_LIVE = env_bool("PARLEY_DEMO_LIVE", True)
+PARLEY_DEMO_LIVE_SECONDS = env_float("PARLEY_DEMO_LIVE_SECONDS", 15.0, 1.0)
+PARLEY_DEMO_SIMULATOR_PORT = env_int("PARLEY_DEMO_SIMULATOR_PORT", 8210, 1)
 
 
 # --- workflow: routing, assignment, SLAs, follow-ups ----------------------------
