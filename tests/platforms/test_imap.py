@@ -161,3 +161,31 @@ def test_email_channels_without_imap_are_not_polled(brand, imap):
     webhook_only.save()
     polled = _channel(brand, imap)
     assert list(periodic.pollable_channels()) == [polled]
+
+
+def test_parley_simulate_serves_a_mailbox_that_parley_polls(brand):
+    import socket
+    import threading
+    import time
+
+    from django.core.management import call_command
+
+    imap_port = 18721
+    thread = threading.Thread(target=call_command, args=("simulate",), daemon=True,
+                              kwargs={"port": 18720, "imap_port": imap_port, "mail_count": 5,
+                                      "mailbox": MAILBOX, "mail_password": "imap-pw", "seconds": 4})
+    thread.start()
+    for _ in range(100):
+        try:
+            socket.create_connection(("127.0.0.1", imap_port), timeout=0.2).close()
+            break
+        except OSError:
+            time.sleep(0.05)
+    channel = ChannelAccount(brand=brand, platform="email", external_id=MAILBOX)
+    channel.set_credentials({"imap_host": "127.0.0.1", "imap_port": str(imap_port), "imap_security": "none",
+                             "imap_password": "imap-pw"})
+    channel.save()
+    assert poll_mailbox(channel) == {"found": 5, "stored": 5}
+    posts = Post.objects.filter(channel=channel)
+    assert posts.count() == 5 and all(p.author.platform_user_id.endswith("@customers.example") for p in posts)
+    thread.join(timeout=10)

@@ -195,6 +195,11 @@ def _matches(message: Message, criteria: str, highest: int) -> bool:
     return ok
 
 
+class _Server(socketserver.ThreadingTCPServer):
+    allow_reuse_address = True  # a test or `parley simulate` may restart on the same port at once
+    daemon_threads = True
+
+
 class ImapServer:
     """`with ImapServer() as imap: imap.users[...] = ...; imap.deliver(raw)`."""
 
@@ -204,8 +209,7 @@ class ImapServer:
         self.commands: list[str] = []
         self.down = False
         self.lock = threading.Lock()
-        self.server = socketserver.ThreadingTCPServer((host, port), _Handler)
-        self.server.daemon_threads = True
+        self.server = _Server((host, port), _Handler)
         self.server.box = self  # type: ignore[attr-defined]
 
     @property

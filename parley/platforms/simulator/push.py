@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import random
+import re
 import threading
 import time
 import zlib
@@ -73,6 +74,18 @@ def brand_stream(seed: int = 2611):
     for spec, platform, text, author in itertools.cycle(rows):
         yield _delivery(platform, text, author, spec.channel("x").external_id, spec.channel("facebook").external_id,
                         str(next(ids)))
+
+
+def demo_mail(mailbox: str, count: int, seed: int = 2611) -> list[bytes]:
+    """`count` customer emails to `mailbox` built from the demo corpus (for the simulator's IMAP mailbox)."""
+    rows = _corpus(seed, platforms=("x", "facebook", "instagram"))
+    now = datetime.now(timezone.utc)
+    mails = []
+    for n, (_, _, text, author) in enumerate(itertools.islice(itertools.cycle(rows), count)):
+        local = re.sub(r"[^a-z0-9.]", "", (author.display_name or "customer").lower().replace(" ", ".")) or "customer"
+        mails.append(payloads.email(f"<sim{n}.{zlib.crc32(text.encode())}@customers.example>", f"{local}@customers.example",
+                                    author.display_name, mailbox, text.split(".")[0][:60] or "Hello", text, now))
+    return mails
 
 
 def trickle(parley_url: str, secrets: dict[str, str], seconds: float, stop: threading.Event, deliveries=None,
