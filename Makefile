@@ -21,8 +21,7 @@ $(STAMP): pyproject.toml
 
 demo: $(STAMP)
 	$(BIN)/parley migrate --noinput
-	$(BIN)/parley demo
-	$(BIN)/parley serve --port $(PORT)
+	$(BIN)/parley demo --serve --port $(PORT)
 
 test: $(STAMP)
 	@scripts/ensure-system-deps

@@ -290,6 +290,21 @@ PARLEY_YOUTUBE_MAX_PAGES = env_int("PARLEY_YOUTUBE_MAX_PAGES", 10, 1)
 PARLEY_EMAIL_WEBHOOK_SECRET = env_str("PARLEY_EMAIL_WEBHOOK_SECRET", "")
 # Poll X mentions with API v2 (GET /2/users/:id/mentions) for accounts without Account Activity webhooks.
 PARLEY_X_POLL_MENTIONS = env_bool("PARLEY_X_POLL_MENTIONS", False)
+# Inbound mail by IMAP polling (`platforms.poll`): largest message read (bigger ones become dead letters,
+# left unread), messages per poll, and the folder processed mail moves to (empty: marked \Seen, left in place).
+PARLEY_IMAP_MAX_BYTES = env_int("PARLEY_IMAP_MAX_BYTES", 10_485_760, 1024)
+PARLEY_IMAP_MAX_MESSAGES = env_int("PARLEY_IMAP_MAX_MESSAGES", 100, 1)
+PARLEY_IMAP_MOVE_TO = env_str("PARLEY_IMAP_MOVE_TO", "")
+# Messenger / Instagram HUMAN_AGENT tag: a person's reply 24 h - 7 days after the customer's last message
+# (needs Meta's Human Agent permission; a channel may also enable it alone).
+PARLEY_META_HUMAN_AGENT = env_bool("PARLEY_META_HUMAN_AGENT", False)
+# The app secret of an "Instagram API with Instagram Login" app (its deliveries are signed with it).
+PARLEY_INSTAGRAM_APP_SECRET = env_str("PARLEY_INSTAGRAM_APP_SECRET", "")
+# The live demo (`parley demo --serve`, `make demo`): the simulator plays the demo brands' platforms and pushes
+# a customer post about every N seconds (0 / false: serve the demo as loaded); the simulator's port.
+PARLEY_DEMO_LIVE = env_bool("PARLEY_DEMO_LIVE", True)
+PARLEY_DEMO_LIVE_SECONDS = env_float("PARLEY_DEMO_LIVE_SECONDS", 15.0, 1.0)
+PARLEY_DEMO_SIMULATOR_PORT = env_int("PARLEY_DEMO_SIMULATOR_PORT", 8210, 1)
 
 
 # --- workflow: routing, assignment, SLAs, follow-ups ----------------------------

@@ -44,6 +44,23 @@ def accept_delivery(family: str, body: bytes, now: datetime | None = None) -> tu
         return existing, False
 
 
+def accept_polled_mail(channel: ChannelAccount, body: bytes, now: datetime, error: str = "") -> tuple[WebhookDelivery, bool]:
+    """Store a message read from `channel`'s mailbox (IMAP) as a delivery scoped to that channel; the
+    poller processes it at once. With `error` it is stored as a dead letter (an oversized message's header)."""
+    family = f"email:{channel.pk}"
+    key = hashlib.sha256(body).hexdigest()
+    try:
+        with transaction.atomic():
+            delivery = WebhookDelivery.objects.create(
+                platform=family, key=key, body=body, received_at=now,
+                state=WebhookDelivery.State.DEAD if error else WebhookDelivery.State.QUEUED, error=error,
+                processed_at=now if error else None,
+            )
+            return delivery, True
+    except IntegrityError:
+        return WebhookDelivery.objects.get(platform=family, key=key), False
+
+
 def finish_delivery(delivery: WebhookDelivery, state: str, summary: dict, error: str = "") -> None:
     delivery.state = state
     delivery.summary = summary
@@ -224,4 +241,15 @@ def set_channel_credentials(channel: ChannelAccount, values: dict, actor) -> Cha
         channel.paused_until = None
         channel.save(update_fields=["credentials_encrypted", "status", "status_detail", "paused_until"])
         record(channel.brand, actor, "channel.credentials_set", channel, None, fields=sorted(values))
+    return channel
+
+
+def set_human_agent(channel: ChannelAccount, enabled: bool, actor) -> ChannelAccount:
+    """Let replies on a Messenger / Instagram channel use the HUMAN_AGENT tag (7 days instead of 24 hours)."""
+    if channel.platform not in ("facebook", "instagram"):
+        raise ActionError("The HUMAN_AGENT tag exists on Messenger and Instagram only")
+    with transaction.atomic():
+        channel.human_agent = bool(enabled)
+        channel.save(update_fields=["human_agent"])
+        record(channel.brand, actor, "channel.human_agent_set", channel, None, enabled=channel.human_agent)
     return channel

@@ -38,6 +38,9 @@ class ChannelAccount(models.Model):
     status_detail = models.CharField(max_length=300, blank=True, default="")
     # The platform asked us to wait (rate limit) until then; sends are deferred, never dropped.
     paused_until = models.DateTimeField(null=True, blank=True)
+    # Messenger / Instagram: a person's reply may go out up to 7 days after the customer's last message,
+    # tagged HUMAN_AGENT (Meta must have granted the app the Human Agent permission).
+    human_agent = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["platform", "handle"]

@@ -39,6 +39,11 @@ def context_for(post: Post) -> tuple[SendContext, datetime | None]:
     return context, (last_private.created_at if last_private else None)
 
 
+def human_agent_allowed(channel: ChannelAccount) -> bool:
+    """Whether replies on this channel may use Meta's HUMAN_AGENT tag (installation-wide or per channel)."""
+    return settings.PARLEY_META_HUMAN_AGENT or channel.human_agent
+
+
 def run(item_id: int, now: datetime | None = None) -> str:
     """One attempt at one item. Returns what happened (sent, retry, failed, waiting, skipped)."""
     now = now or timezone.now()
@@ -62,9 +67,10 @@ def run(item_id: int, now: datetime | None = None) -> str:
         client = adapters.client_for(channel)
         if item.action == OutboxItem.Action.SEND:
             context, last_private_at = context_for(post)
-            refusal = policy.window_refusal(post.platform, post.visibility, last_private_at, now)
-            if refusal:
-                raise Refused(refusal)
+            rule = policy.messaging(post.platform, post.visibility, last_private_at, now, human_agent_allowed(channel))
+            if rule.refusal:
+                raise Refused(rule.refusal)
+            context.message_tag = rule.tag
             sent = client.send(post, context)
         else:
             sent = client.act(item.action, post)

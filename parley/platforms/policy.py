@@ -7,26 +7,52 @@ from datetime import datetime, timedelta
 
 from .base import RateLimited, SendError, TokenInvalid
 
-# Meta lets a business answer a private message only within 24 hours of the person's last message
-# (tagged follow-ups outside it are not supported here).
+# Meta lets a business answer a private message only within 24 hours of the person's last message;
+# with the HUMAN_AGENT tag (a permission Meta grants), a person may answer for 7 days.
 MESSAGING_WINDOW = timedelta(hours=24)
+HUMAN_AGENT_WINDOW = timedelta(days=7)
+HUMAN_AGENT_TAG = "HUMAN_AGENT"
 WINDOWED_PLATFORMS = ("facebook", "instagram")
 
 
-def window_refusal(platform: str, visibility: str, last_inbound_at: datetime | None, now: datetime) -> str:
-    """Why a private message may not be sent now ("" when it may)."""
+@dataclass(frozen=True)
+class Messaging:
+    """How a private message may go out: `refusal` non-empty when it may not; `tag` when it needs one."""
+
+    refusal: str = ""
+    tag: str = ""
+
+
+def messaging(platform: str, visibility: str, last_inbound_at: datetime | None, now: datetime,
+              human_agent: bool = False) -> Messaging:
+    """Whether (and how) a private message may be sent now: within 24 hours as a plain response; within
+    7 days tagged HUMAN_AGENT when the channel may use the tag; never after that."""
     if visibility != "private" or platform not in WINDOWED_PLATFORMS:
-        return ""
+        return Messaging()
     name = "Messenger" if platform == "facebook" else "Instagram"
     if last_inbound_at is None:
-        return f"{name} allows a message only in answer to one from the customer; they have not written privately"
-    if now - last_inbound_at > MESSAGING_WINDOW:
-        hours = int((now - last_inbound_at).total_seconds() // 3600)
-        return (
+        return Messaging(f"{name} allows a message only in answer to one from the customer; they have not written privately")
+    waited = now - last_inbound_at
+    if waited <= MESSAGING_WINDOW:
+        return Messaging()
+    hours = int(waited.total_seconds() // 3600)
+    if not human_agent:
+        return Messaging(
             f"{name}'s 24-hour window is closed: the customer last wrote {hours} hours ago. "
             "Answer publicly or wait until they write again"
         )
-    return ""
+    if waited <= HUMAN_AGENT_WINDOW:
+        return Messaging(tag=HUMAN_AGENT_TAG)
+    return Messaging(
+        f"{name}'s 7-day human agent window is closed: the customer last wrote {waited.days} days ago "
+        f"({hours} hours). Answer publicly or wait until they write again"
+    )
+
+
+def window_refusal(platform: str, visibility: str, last_inbound_at: datetime | None, now: datetime,
+                   human_agent: bool = False) -> str:
+    """Why a private message may not be sent now ("" when it may)."""
+    return messaging(platform, visibility, last_inbound_at, now, human_agent).refusal
 
 
 def backoff(attempt: int, base_seconds: float, cap_seconds: float) -> timedelta:

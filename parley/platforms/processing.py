@@ -24,8 +24,11 @@ def process(delivery: WebhookDelivery) -> WebhookDelivery:
     delivery.attempts += 1
     delivery.save(update_fields=["attempts"])
     first = delivery.attempts == 1
+    # "family:channel-id" names a delivery meant for one channel only (mail polled from its mailbox,
+    # a delivery signed with that channel's own app secret).
+    family, _, scope = delivery.platform.partition(":")
     try:
-        events = adapters.parser(delivery.platform)(bytes(delivery.body))
+        events = adapters.parser(family)(bytes(delivery.body))
     except ParseError as error:
         log.warning("webhook delivery %s is unparseable: %s", delivery.pk, error)
         actions.finish_delivery(delivery, WebhookDelivery.State.DEAD, {}, f"unparseable: {error}")
@@ -33,12 +36,10 @@ def process(delivery: WebhookDelivery) -> WebhookDelivery:
     counts: Counter = Counter()
     errors: list[str] = []
     unrouted: set[str] = set()
+    if scope and family == "email":
+        events = events[:1]  # one event per recipient address, all the same message
     for event in events:
-        channels = list(
-            ChannelAccount.objects.select_related("brand")
-            .filter(platform=event.platform, external_id=event.account_id)
-            .exclude(status=ChannelAccount.Status.DISABLED)
-        )
+        channels = _channels(event, family, scope)
         if not channels:
             unrouted.add(f"{event.platform}:{event.account_id}")
             counts["unrouted"] += 1
@@ -63,6 +64,16 @@ def process(delivery: WebhookDelivery) -> WebhookDelivery:
     state = WebhookDelivery.State.DEAD if counts["error"] or counts["invalid"] else WebhookDelivery.State.DONE
     actions.finish_delivery(delivery, state, summary, "\n".join(errors))
     return delivery
+
+
+def _channels(event: Event, family: str, scope: str) -> list[ChannelAccount]:
+    """The channels an event is for: those with the account it names; within the scoped channel only."""
+    qs = ChannelAccount.objects.select_related("brand").exclude(status=ChannelAccount.Status.DISABLED)
+    if scope:
+        qs = qs.filter(pk=int(scope))
+        if family == "email":  # read from this channel's own mailbox: its, whatever address it was sent to
+            return list(qs.filter(platform="email"))
+    return list(qs.filter(platform=event.platform, external_id=event.account_id))
 
 
 def _stored(channel: ChannelAccount, platform: str, platform_id: str) -> Post | None:

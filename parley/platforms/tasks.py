@@ -8,8 +8,12 @@ from django_tasks import task
 
 log = logging.getLogger(__name__)
 
+# Customers' posts and agents' replies go before bulk work (triaging a freshly loaded demo, say):
+# the worker claims higher priorities first.
+PRIORITY = 10
 
-@task()
+
+@task(priority=PRIORITY)
 def process_delivery(delivery_id: int) -> str:
     from . import processing
     from .models import WebhookDelivery
@@ -20,7 +24,7 @@ def process_delivery(delivery_id: int) -> str:
     return processing.process(delivery).state
 
 
-@task()
+@task(priority=PRIORITY)
 def run_outbox_item(item_id: int) -> str:
     from . import outbox
     from .models import OutboxItem

@@ -5,6 +5,7 @@ Thin: look up through access_*, parse with forms, call actions, render.
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -86,6 +87,9 @@ def channel_detail(request, brand, channel_id):
     return render(request, "platforms/detail.html", _context(
         request, brand, role, channel=channel, form=form, webhook_url=webhook_url, family=family,
         verify_token=verify_token() if family == "meta" else "",
+        human_agent_everywhere=settings.PARLEY_META_HUMAN_AGENT,
+        instagram_url=request.build_absolute_uri(reverse("hooks-instagram", kwargs={"channel_id": channel.pk}))
+        if channel.platform == "instagram" else "",
         outbox=channel.outbox.select_related("post")[:20],
     ))
 
@@ -101,6 +105,22 @@ def test_connection(request, brand, channel_id):
         messages.error(request, f"Test failed: {error.reason}")
     else:
         messages.success(request, line)
+    return redirect("channels:detail", brand=brand.slug, channel_id=channel.pk)
+
+
+@login_required
+@require_POST
+def human_agent(request, brand, channel_id):
+    """Turn the HUMAN_AGENT tag on or off for a Messenger / Instagram channel."""
+    brand, _ = _admin_brand(request, brand)
+    channel = access_channel(request.user, brand, channel_id)
+    try:
+        actions.set_human_agent(channel, request.POST.get("enabled") == "on", request.user)
+    except ActionError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, "Replies up to 7 days after the customer's last message are "
+                                  + ("allowed (tagged HUMAN_AGENT)." if channel.human_agent else "no longer allowed."))
     return redirect("channels:detail", brand=brand.slug, channel_id=channel.pk)
 
 

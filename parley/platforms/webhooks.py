@@ -71,8 +71,26 @@ def meta_webhook(request):
             return _plain(403, "verify token mismatch")
         return _plain(200, answer)
     if request.method == "POST":
-        return _receive(request, "meta", meta.app_secret(), meta.SIGNATURE_HEADER, meta.signature_ok)
+        return _receive(request, "meta", meta.app_secrets(), meta.SIGNATURE_HEADER, meta.signature_ok_any)
     return _plain(405, "GET or POST")
+
+
+@csrf_exempt
+def instagram_channel_webhook(request, channel_id: int):
+    """An Instagram account's own "Instagram Login" app: deliveries signed with the app secret stored on
+    the channel, applied to that channel only (a brand's secret can never speak for another's account)."""
+    from .models import ChannelAccount
+
+    channel = ChannelAccount.objects.filter(pk=channel_id, platform="instagram").first()
+    if channel is None:
+        return _plain(404, "no such Instagram channel")
+    if request.method == "GET":
+        answer = meta.challenge_answer(request.GET)
+        return _plain(200, answer) if answer is not None else _plain(403, "verify token mismatch")
+    if request.method != "POST":
+        return _plain(405, "GET or POST")
+    secret = channel.get_credentials().get("app_secret", "")
+    return _receive(request, f"meta:{channel_id}", secret, meta.SIGNATURE_HEADER, meta.signature_ok)
 
 
 

@@ -64,15 +64,10 @@ class MetaClient(Client):
         if post.visibility == "private":
             if not context.recipient_id:
                 raise Refused("no customer to send this message to")
-            data = self._call(
-                "POST",
-                "/me/messages",
-                json_body={
-                    "recipient": {"id": context.recipient_id},
-                    "messaging_type": "RESPONSE",
-                    "message": {"text": post.text},
-                },
-            )
+            body = {"recipient": {"id": context.recipient_id}, "messaging_type": "RESPONSE", "message": {"text": post.text}}
+            if context.message_tag:  # outside the 24-hour window: a person's answer, tagged
+                body.update(messaging_type="MESSAGE_TAG", tag=context.message_tag)
+            data = self._call("POST", "/me/messages", json_body=body)
             mid = str(data.get("message_id") or "")
             if not mid:
                 raise Permanent("the Graph API accepted the message but returned no message_id")

@@ -14,6 +14,12 @@ def app_secret() -> str:
     return settings.PARLEY_META_APP_SECRET
 
 
+def app_secrets() -> tuple[str, ...]:
+    """The secrets a delivery to /hooks/meta/ may be signed with: the Meta (Facebook) app's, and the
+    Instagram app's for "Instagram API with Instagram Login" (those deliveries are signed with it)."""
+    return tuple(s for s in (settings.PARLEY_META_APP_SECRET, settings.PARLEY_INSTAGRAM_APP_SECRET) if s)
+
+
 def verify_token() -> str:
     """The token to paste into Meta's webhook form; derived from SECRET_KEY unless set."""
     if settings.PARLEY_META_VERIFY_TOKEN:
@@ -29,6 +35,12 @@ def signature_ok(secret: str, body: bytes, header: str) -> bool:
     if not secret or not header:
         return False
     return hmac.compare_digest(sign(secret, body).encode(), header.strip().lower().encode())
+
+
+def signature_ok_any(secrets, body: bytes, header: str) -> bool:
+    """True when `header` is the signature of `body` with one of `secrets` (each compared in constant time)."""
+    results = [signature_ok(secret, body, header) for secret in secrets]  # no early exit: same work either way
+    return any(results)
 
 
 def challenge_answer(params) -> str | None:

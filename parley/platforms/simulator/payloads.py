@@ -72,3 +72,21 @@ def messaging_entry(account_id: str, at: datetime, sender: str, recipient: str, 
     return {"id": account_id, "time": int(at.timestamp() * 1000),
             "messaging": [{"sender": {"id": sender}, "recipient": {"id": recipient},
                            "timestamp": int(at.timestamp() * 1000), "message": message}]}
+
+
+def email(message_id: str, sender: str, name: str, to: str, subject: str, text: str, at: datetime,
+          in_reply_to: str = "") -> bytes:
+    """A plain-text RFC 5322 message (what a mailbox holds, or a mail relay forwards)."""
+    from email.message import EmailMessage
+    from email.utils import format_datetime, formataddr
+
+    message = EmailMessage()
+    message["From"] = formataddr((name, sender))
+    message["To"] = to
+    message["Subject"] = subject
+    message["Date"] = format_datetime(at.astimezone(timezone.utc))
+    message["Message-ID"] = message_id
+    if in_reply_to:
+        message["In-Reply-To"] = message["References"] = in_reply_to
+    message.set_content(text)
+    return bytes(message)

@@ -57,6 +57,7 @@ class State:
     youtube_pages: dict = field(default_factory=dict)
 
 
+MESSAGE_TAGS = {"CONFIRMED_EVENT_UPDATE", "POST_PURCHASE_UPDATE", "ACCOUNT_UPDATE", "HUMAN_AGENT"}
 GRAPH_PATH = re.compile(r"^/v\d+\.\d+(/.*)$")
 
 
@@ -237,6 +238,10 @@ class Handler(BaseHTTPRequestHandler):
             recipient = (body.get("recipient") or {}).get("id") if isinstance(body.get("recipient"), dict) else None
             if not recipient or not (body.get("message") or {}).get("text"):
                 return self._send(400, {"error": {"message": "(#100) The parameter recipient is required",
+                                                  "type": "OAuthException", "code": 100, "fbtrace_id": "SimTrace"}})
+            if body.get("messaging_type") == "MESSAGE_TAG" and body.get("tag") not in MESSAGE_TAGS:
+                return self._send(400, {"error": {"message": "(#100) Param tag must be one of {CONFIRMED_EVENT_UPDATE, "
+                                                  "POST_PURCHASE_UPDATE, ACCOUNT_UPDATE, HUMAN_AGENT}",
                                                   "type": "OAuthException", "code": 100, "fbtrace_id": "SimTrace"}})
             return self._send(200, {"recipient_id": recipient, "message_id": f"m_{self._new_id()}"})
         if method == "POST" and len(parts) == 2 and parts[1] in ("comments", "replies"):

@@ -33,6 +33,11 @@ class Command(BaseCommand):
         parser.add_argument("--now", help="pretend it is this time (ISO 8601 with a time zone); default: now")
         parser.add_argument("--progress", action="store_true",
                             help="show the progress bar even when stderr is not a terminal")
+        parser.add_argument("--serve", action="store_true",
+                            help="then serve Parley (parley serve), with the simulator playing the platforms and "
+                                 "pushing customer posts unless PARLEY_DEMO_LIVE=0")
+        parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")),
+                            help="port to serve on with --serve (default $PORT or 8000)")
 
     def handle(self, *args, **options):
         self._check_migrated()
@@ -55,7 +60,13 @@ class Command(BaseCommand):
                 self.stdout.write(f"Deleted the demo brands ({', '.join(existing)}).")
             self._load(now, options)
         loader.set_passwords(password)
-        self._summary(password)
+        self._summary(password, options["port"])
+        if options["serve"]:
+            from parley.platforms import demo_live
+
+            status = demo_live.serve(options["port"], self.stdout.write)
+            if status:
+                raise CommandError(f"parley serve stopped with status {status}")
 
     def _check_migrated(self) -> None:
         executor = MigrationExecutor(connection)
@@ -80,7 +91,7 @@ class Command(BaseCommand):
         if report.skipped:
             self.stderr.write(f"{len(report.skipped)} scripted actions did not apply, e.g. {report.skipped[0]}")
 
-    def _summary(self, password: str) -> None:
+    def _summary(self, password: str, port: int) -> None:
         rows = loader.counts()
         header = f"{'brand':<16}{'channels':>9}{'teams':>7}{'agents':>8}{'conversations':>15}{'posts':>8}"
         self.stdout.write("")
@@ -94,7 +105,6 @@ class Command(BaseCommand):
         example = loader.example_agents()
         self.stdout.write("")
         self.stdout.write(f"Agents (e.g. {', '.join(example)}) share the demo password.")
-        port = os.environ.get("PORT", "8000")
         self.stdout.write(self.style.SUCCESS(
             f"Open http://127.0.0.1:{port} and log in as {DEMO_USERNAME} / {password}"
         ))

@@ -1,4 +1,4 @@
-"""`parley poll`: read new YouTube comments of every connected channel, once or every N seconds."""
+"""`parley poll`: read new YouTube comments and new mail (IMAP) of every connected channel, once or every N seconds."""
 
 from __future__ import annotations
 
@@ -7,14 +7,12 @@ import time
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from parley.platforms.models import ChannelAccount
-from parley.platforms.x.poll import poll_mentions
-from parley.platforms.youtube.poll import poll_channel
+from parley.platforms.periodic import poll_one, pollable_channels
 
 
 class Command(BaseCommand):
-    help = ("Poll YouTube comment threads of connected channels (within the daily quota budget), and X mentions "
-            "when PARLEY_X_POLL_MENTIONS is on.")
+    help = ("Poll YouTube comment threads of connected channels (within the daily quota budget), email channels' "
+            "IMAP mailboxes, and X mentions when PARLEY_X_POLL_MENTIONS is on.")
 
     def add_arguments(self, parser):
         parser.add_argument("--loop", action="store_true", help="keep polling every PARLEY_YOUTUBE_POLL_SECONDS")
@@ -22,14 +20,10 @@ class Command(BaseCommand):
 
     def handle(self, *args, **opts):
         while True:
-            platforms = ["youtube", "x"] if settings.PARLEY_X_POLL_MENTIONS else ["youtube"]
-            channels = ChannelAccount.objects.filter(platform__in=platforms, status=ChannelAccount.Status.ACTIVE)
-            if opts["channel"]:
-                channels = channels.filter(pk=opts["channel"])
-            for channel in channels:
-                if not channel.has_credentials:
+            for channel in pollable_channels():
+                if opts["channel"] and channel.pk != opts["channel"]:
                     continue
-                counts = poll_channel(channel) if channel.platform == "youtube" else poll_mentions(channel)
+                counts = poll_one(channel)
                 self.stdout.write(f"{channel}: " + ", ".join(f"{k}: {v}" for k, v in sorted(counts.items())))
             if not opts["loop"]:
                 return

@@ -23,6 +23,12 @@ class Command(BaseCommand):
         parser.add_argument("--x-account", default="1001", help="for_user_id of the pushed X deliveries")
         parser.add_argument("--page-id", default="448242228374517", help="Page id of the pushed Facebook deliveries")
         parser.add_argument("--seconds", type=float, default=0, help="stop after this long (default: until Ctrl-C)")
+        parser.add_argument("--imap-port", type=int, default=0, help="also serve a mailbox over IMAP on this port")
+        parser.add_argument("--smtp-port", type=int, default=0, help="also accept mail over SMTP on this port")
+        parser.add_argument("--mailbox", default="support@example.test", help="the mailbox's address (its login)")
+        parser.add_argument("--mail-password", default="simulator", help="the mailbox's password (IMAP and SMTP)")
+        parser.add_argument("--mail-count", type=int, default=20,
+                            help="customer emails from the demo corpus put in the mailbox (default 20)")
 
     def handle(self, *args, **opts):
         if not 0 < opts["port"] < 65536:
@@ -34,6 +40,7 @@ class Command(BaseCommand):
             f"  faults: POST {sim.base_url}/_sim/faults {{\"kind\": \"rate_limit\", \"match\": \"/2/tweets\"}}\n"
             f"  record: GET {sim.base_url}/_sim/requests"
         )
+        mail_servers = self._mail(opts)
         try:
             if opts["push_to"]:
                 secrets = {"x": settings.PARLEY_X_CONSUMER_SECRET, "meta": settings.PARLEY_META_APP_SECRET}
@@ -50,3 +57,27 @@ class Command(BaseCommand):
             pass
         finally:
             sim.stop()
+            for server in mail_servers:
+                server.stop()
+
+    def _mail(self, opts) -> list:
+        """The IMAP mailbox (seeded from the demo corpus) and the SMTP server, when asked for."""
+        from parley.platforms.simulator.imap import ImapServer
+        from parley.platforms.simulator.push import demo_mail
+        from parley.platforms.simulator.smtp import SmtpServer
+
+        servers = []
+        if opts["imap_port"]:
+            imap = ImapServer(port=opts["imap_port"])
+            imap.users[opts["mailbox"]] = opts["mail_password"]
+            for raw in demo_mail(opts["mailbox"], opts["mail_count"]):
+                imap.deliver(raw)
+            servers.append(imap.start())
+            self.stdout.write(f"  IMAP mailbox {opts['mailbox']} (password {opts['mail_password']!r}, security none) "
+                              f"at 127.0.0.1:{imap.port} with {opts['mail_count']} messages")
+        if opts["smtp_port"]:
+            smtp = SmtpServer(port=opts["smtp_port"]).start()
+            smtp.users[opts["mailbox"]] = opts["mail_password"]
+            servers.append(smtp)
+            self.stdout.write(f"  SMTP at 127.0.0.1:{smtp.port} (login {opts['mailbox']}, no TLS)")
+        return servers
