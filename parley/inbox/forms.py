@@ -95,6 +95,12 @@ class ReplyForm(BrandForm):
     )
     # Generated when the form is shown, so a double submit stores one reply.
     key = forms.CharField(max_length=64, required=False)
+    # Collision detection (parley.composer.collision): the newest post the form showed, and after a
+    # collision warning the newest post the agent reviewed before choosing to send anyway.
+    seen_post_id = forms.IntegerField(required=False, min_value=0)
+    reviewed_through = forms.IntegerField(required=False, min_value=0)
+    # A supervisor's reason to send a reply the guardrails block (audited).
+    override_reason = forms.CharField(required=False, max_length=1000)
 
     def clean_key(self):
         value = self.cleaned_data["key"].strip().lower()
