@@ -56,7 +56,7 @@ def test_public_reply_with_the_customers_phone_is_blocked_private_is_sent(open_p
     expect(page.locator("#flash")).to_contain_text("blocked by the guardrails")
     expect(page.locator("#reply-box .composer-finding[data-check=private_data]")).to_contain_text("Blocked")
     expect(page.get_by_label(re.compile("Your reply"))).to_have_value(draft)  # nothing lost
-    page.evaluate("document.activeElement.blur()")
+    page.evaluate("document.activeElement.blur(); document.getElementById('thread').lastElementChild.scrollIntoView()")
     screenshot(page, "composer-blocked")
 
     page.get_by_role("radio", name=re.compile("Direct message")).check()
@@ -101,6 +101,7 @@ def test_two_agents_see_each_other_and_the_second_sender_is_warned(open_page, ap
     expect(nora.get_by_test_id("presence")).to_contain_text("Cara is viewing")
     cara.get_by_label(re.compile("Your reply")).fill("Hi Rosa, so sorry! I'll send a replacement today.")
     expect(cara.get_by_test_id("presence")).to_contain_text("Nora is typing")
+    assert "{#" not in cara.locator("#conversation").inner_text()
 
     nora.get_by_role("button", name="Send reply").click()
     expect(nora.locator("#flash")).to_contain_text("is saved")
@@ -110,7 +111,7 @@ def test_two_agents_see_each_other_and_the_second_sender_is_warned(open_page, ap
     expect(collision).to_contain_text("Not sent")
     expect(collision).to_contain_text("a new bag is on its way today")
     expect(cara.get_by_label(re.compile("Your reply"))).to_have_value("Hi Rosa, so sorry! I'll send a replacement today.")
-    cara.evaluate("document.activeElement.blur()")
+    cara.evaluate("document.activeElement.blur(); document.getElementById('thread').lastElementChild.scrollIntoView()")
     screenshot(cara, "composer-collision")
     assert len(app_db.run(_outbound, conversation_id)) == 1
 

@@ -56,12 +56,14 @@
   var lastTyped = 0;
   var announcedTyping = false;
   var heartbeat = null;
+  var lastOthers = [];
 
   function presenceState() {
     return Date.now() - lastTyped < TYPING_IDLE_MS ? "typing" : "viewing";
   }
 
   function showPresence(others) {
+    lastOthers = others || [];
     var line = document.querySelector("#reply-box .presence");
     if (!line) return;
     line.replaceChildren();
@@ -199,6 +201,7 @@
     text.addEventListener("input", schedule);
     form.querySelectorAll("input[name=visibility]").forEach(function (radio) { radio.addEventListener("change", runCheck); });
     if (text.value.trim() && !findingsBox.children.length) runCheck();
+    showPresence(lastOthers);  // a re-rendered box keeps saying who else is here
     startPresence(box);
   }
 
