@@ -2,7 +2,7 @@
 
 The inbox's conversation view adds this to its context; the box is the same form with or
 without JavaScript (docs/composer.md): modes, the supervisor override, what a refused reply was
-refused for (guardrail findings or a collision), and replies waiting for approval.
+refused for (guardrail findings or a collision), replies waiting for approval, and phone callbacks.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from parley.inbox.access import can_manage
 from parley.inbox.models import Conversation, Post
+from parley.sla.models import Callback
 
 from .actions import GuardrailBlocked, ReplyCollision
 from .models import Approval
@@ -46,6 +47,12 @@ def add_context(context: dict, conversation: Conversation, user, brand) -> None:
         "reply_override_reason": "",
         "presence_heartbeat_ms": settings.PARLEY_PRESENCE_HEARTBEAT_SECONDS * 1000,
         "can_handoff": conversation.platform in ("x", "facebook", "instagram"),
+        # Phone callbacks (parley.sla.callbacks): the ones still to make, and the form's time zone.
+        "reply_callbacks": list(Callback.objects.filter(conversation=conversation, state=Callback.State.REQUESTED)
+                                .order_by("preferred_at")[:5]),
+        "callback_zone": brand.setting("timezone", "") or settings.TIME_ZONE,
+        "callback_phone": "",
+        "callback_at": "",
     }
     for key, value in defaults.items():
         context.setdefault(key, value)

@@ -107,6 +107,26 @@ class ReplyForm(BrandForm):
         return value if _KEY.match(value) else None
 
 
+class CallbackForm(BrandForm):
+    """A phone callback from the composer: the number (kept private) and the preferred local time,
+    read in the brand's time zone (the brand setting `timezone`, else PARLEY_TIME_ZONE)."""
+
+    phone = forms.CharField(max_length=40, error_messages={"required": "Enter the phone number to call."})
+    preferred_at = forms.DateTimeField(
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+        error_messages={"required": "Choose when to call.", "invalid": "Choose when to call (date and time)."},
+    )
+
+    def clean_preferred_at(self):
+        from zoneinfo import ZoneInfo
+
+        from django.conf import settings
+
+        value = self.cleaned_data["preferred_at"]
+        zone = ZoneInfo(self.brand.setting("timezone", "") or settings.TIME_ZONE)
+        return value.replace(tzinfo=None).replace(tzinfo=zone)
+
+
 class VipForm(BrandForm):
     """`vip`: "1" to mark the conversation's customer as VIP, "0" to unmark."""
 

@@ -391,6 +391,14 @@ def _reply(conv, data, user):
     return f"Your {where} is saved and waits for delivery on {post.get_platform_display()}.{note}"
 
 
+def _callback(conv, data, user):
+    from parley.sla.callbacks import request_callback
+
+    callback = request_callback(conv, data["phone"], data["preferred_at"], user, timezone.now())
+    when = timezone.localtime(callback.preferred_at, data["preferred_at"].tzinfo)
+    return f"Callback requested for {when:%-d %b, %H:%M} (number ending {callback.phone_last_digits})."
+
+
 def _vip(conv, data, user):
     if conv.customer is None:
         raise ActionError("No customer is linked to this conversation yet.")
@@ -409,6 +417,7 @@ HANDLERS = {
     "note": (forms.NoteForm, _note),
     "reply": (forms.ReplyForm, _reply),
     "vip": (forms.VipForm, _vip),
+    "callback": (forms.CallbackForm, _callback),
 }
 
 
@@ -454,6 +463,8 @@ def act(request, brand, conversation_id, action):
 
     conv = access_conversation(request.user, brand, conv.pk, READ)  # fresh from the database
     kept = {}
+    if failed and action == "callback":
+        kept.update(callback_phone=request.POST.get("phone", "")[:40], callback_at=request.POST.get("preferred_at", "")[:20])
     if failed and action in ("reply", "note"):
         kept[f"{action}_text"] = request.POST.get("text", "")[: actions.MAX_REPLY_CHARS + 1000]
         if action == "reply" and request.POST.get("visibility") in ("public", "private"):
@@ -461,7 +472,7 @@ def act(request, brand, conversation_id, action):
         if action == "reply":
             kept.update(composer_box.kept_after_refusal(refusal, form))
     context = _conversation_context(request, brand, role, conv, **kept)
-    context["refresh_box"] = action if action in ("reply", "note") else ""
+    context["refresh_box"] = "reply" if action == "callback" else action if action in ("reply", "note") else ""
     status = 422 if failed else 200
     template = "inbox/_after_action.html" if htmx else "inbox/conversation.html"
     return _vary(render(request, template, context, status=status))

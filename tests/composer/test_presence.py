@@ -70,3 +70,24 @@ def test_modes_by_channel():
     assert [m.value for m in modes("youtube", "private", None, now)] == ["public"]
     assert modes("youtube", "private", None, now)[0].checked
     assert [(m.label, m.checked) for m in modes("email", "private", None, now)] == [("Email", True)]
+
+
+def test_a_phone_callback_from_the_composer(client, conv, users):
+    from parley.sla.callbacks import phone_of
+    from parley.sla.models import Callback
+
+    client.force_login(users["care_agent"])
+    path = f"/b/{conv.brand.slug}/c/{conv.pk}/callback/"
+    r = client.post(path, {"phone": "not a number", "preferred_at": "2026-11-24T14:30"})
+    assert r.status_code == 422
+    html = r.content.decode()
+    assert "is not a phone number" in html and 'value="not a number"' in html and "<details class=\"composer-callback\" open>" in html
+    r = client.post(path, {"phone": "+1 415 555 0134", "preferred_at": "2026-11-24T14:30"}, follow=True)
+    callback = Callback.objects.get(conversation=conv)
+    assert phone_of(callback) == "+14155550134" and callback.preferred_at.isoformat() == "2026-11-24T14:30:00+00:00"
+    html = r.content.decode()
+    assert "Callback requested for 24 Nov, 14:30 (number ending 134)" in html
+    assert "415 555 0134" not in html and "4155550134" not in html  # the number is never echoed back
+    assert client.post(path, {"phone": "+1 415 555 0134"}).status_code == 422  # no time: a clear error
+    client.force_login(users["viewer"])
+    assert client.post(path, {"phone": "+1 415 555 0134", "preferred_at": "2026-11-24T14:30"}).status_code == 403
