@@ -82,7 +82,14 @@
     var state = presenceState();
     announcedTyping = state === "typing";
     request(box.dataset.presenceUrl, { state: state }).then(function (r) {
-      if (r.status === 200) showPresence(r.data.others);
+      if (r.status !== 200) return;
+      showPresence(r.data.others);
+      var seen = box.querySelector("input[name=seen_post_id]");
+      var line = box.querySelector(".presence");
+      if (seen && line && r.data.newest_post_id > parseInt(seen.value || "0", 10)) {
+        // Said before the agent sends: the send itself would be refused as a collision.
+        line.appendChild(el("span", "is-news", (line.children.length ? " · " : "") + "New in this conversation since you opened it"));
+      }
     }).catch(function () { /* offline: the next beat tries again */ });
   }
 
