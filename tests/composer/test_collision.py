@@ -158,3 +158,20 @@ def test_the_api_takes_the_optional_marker_and_stays_compatible(conv, users, see
     r = api.post(path, {"text": "Hi Dana, second.", "visibility": "private", "seen_post_id": seen,
                         "reviewed_through": newest}, format="json")
     assert r.status_code == 201
+
+
+def test_the_plain_form_shows_a_block_inline_and_takes_a_supervisors_override(client, conv, users):
+    path = f"/b/{conv.brand.slug}/c/{conv.pk}/replies/"
+    draft = "Hi Dana, we'll call 415-555-0134 by 5 pm."
+    client.force_login(users["care_agent"])
+    r = client.post(path, {"text": draft, "visibility": "public"})
+    assert r.status_code == 422
+    html = r.content.decode()
+    assert 'data-check="private_data"' in html and "“415-555-0134”" in html and 'name="override_reason"' not in html
+    client.force_login(users["supervisor"])
+    r = client.post(path, {"text": draft, "visibility": "public"})
+    html = r.content.decode()
+    assert r.status_code == 422 and '<div class="composer-override">' in html and 'name="override_reason"' in html
+    r = client.post(path, {"text": draft, "visibility": "public", "override_reason": "The customer asked us to."})
+    assert r.status_code == 303
+    assert AuditEvent.objects.filter(verb="reply.guardrail_override", conversation=conv).exists()
