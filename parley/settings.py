@@ -366,6 +366,12 @@ PARLEY_COMPOSER_DRAFT_TIMEOUT = env_float("PARLEY_COMPOSER_DRAFT_TIMEOUT", 5.0, 
 PARLEY_PRAISE_AUTO_LIKE = env_bool("PARLEY_PRAISE_AUTO_LIKE", False)
 
 
+# Presence on the conversation page (docs/composer.md): how often an open page says "still here",
+# how long a silent agent still counts as viewing, and how long after the last keystroke as typing.
+PARLEY_PRESENCE_HEARTBEAT_SECONDS = env_int("PARLEY_PRESENCE_HEARTBEAT_SECONDS", 10, 2)
+PARLEY_PRESENCE_TTL_SECONDS = env_int("PARLEY_PRESENCE_TTL_SECONDS", 30, 5)
+PARLEY_PRESENCE_TYPING_SECONDS = env_int("PARLEY_PRESENCE_TYPING_SECONDS", 8, 2)
+
 
 LOGGING = {
     "version": 1,

@@ -270,6 +270,16 @@ class ReplyRequestSerializer(serializers.Serializer):
         required=False, allow_blank=True, max_length=64, default="",
         help_text="Sending the same key again returns the reply already stored instead of a second one.",
     )
+    seen_post_id = serializers.IntegerField(
+        required=False, allow_null=True, default=None, min_value=0,
+        help_text="Collision detection (optional): the id of the newest post of the conversation the writer had "
+        "seen. If a post arrived after it, the reply is refused with 409 and `collision`, `arrived`, "
+        "`newest_post_id`.",
+    )
+    reviewed_through = serializers.IntegerField(
+        required=False, allow_null=True, default=None, min_value=0,
+        help_text="Send anyway after a collision: the `newest_post_id` the writer reviewed (audited).",
+    )
 
 
 # --- ingestion (documents Parley's generic post format; parley.inbox.formats parses it) ------

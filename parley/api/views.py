@@ -323,12 +323,14 @@ class ReplyView(BrandView):
         responses={
             201: s.PostSerializer, 200: s.PostSerializer,
             202: OpenApiResponse(description="Held for a supervisor's approval: `approval_id`, `reasons`, `findings`."),
-            409: OpenApiResponse(description="Blocked by the guardrails: `error`, `findings` (docs/guardrails.md)."),
+            409: OpenApiResponse(description="Blocked by the guardrails: `error`, `findings` (docs/guardrails.md); "
+                                 "or a collision (`seen_post_id` given and a post arrived since): `error`, "
+                                 "`collision`, `arrived`, `newest_post_id`."),
             **ACTION_ERRORS,
         },
     )
     def post(self, request, brand, pk):
-        from parley.composer.actions import GuardrailBlocked, send_checked_reply
+        from parley.composer.actions import GuardrailBlocked, ReplyCollision, Seen, send_checked_reply
 
         conversation = self.conversation(pk, WRITE)
         data = self.valid(s.ReplyRequestSerializer)
@@ -336,8 +338,11 @@ class ReplyView(BrandView):
         replay = bool(key) and Post.objects.filter(idempotency_key=key, conversation=conversation).exists()
         try:
             checked = send_checked_reply(
-                conversation, data["text"], request.user, visibility=data["visibility"], idempotency_key=key
+                conversation, data["text"], request.user, visibility=data["visibility"], idempotency_key=key,
+                seen=Seen(data["seen_post_id"], data["reviewed_through"]),
             )
+        except ReplyCollision as collided:
+            return Response(collided.as_dict(), status=409)
         except GuardrailBlocked as blocked:
             return Response({"error": str(blocked), "findings": [f.as_dict() for f in blocked.findings]},
                             status=409)

@@ -3,7 +3,8 @@
 - templates: create_template, update_template, archive_template, delete_template, use_template (usage
   counts);
 - replies: send_checked_reply — the guardrails run on the draft; a block stops the reply unless a
-  supervisor overrides it with a reason (audited); findings are kept beside the reply;
+  supervisor overrides it with a reason (audited); findings are kept beside the reply; a reply whose
+  form had not seen the newest post is refused (ReplyCollision) until the agent sends anyway (audited);
   acknowledge_and_move_to_private — a public acknowledgement and a private message, as one action;
 - approvals: a reply the brand's approval rules catch waits for a supervisor (approve_reply, with
   edits, or reject_reply with a comment), audited.
@@ -11,6 +12,7 @@
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -27,10 +29,12 @@ from parley.inbox.actions import ActionError, clean_reply_text
 from parley.inbox.audit import record
 from parley.inbox.models import Conversation, Post
 
+from . import collision
 from .context import context_for
 from .guardrails import Finding, blocking, check
 from . import approval
-from .models import Approval, ReplyCheck, Template
+from .models import Approval, Presence, ReplyCheck, Template
+from . import presence as presence_policy
 from .rendering import TemplateError, render, validate
 
 SCOPE_FIELDS = ("team", "channel", "visibility", "intent", "desired_outcome")
@@ -47,6 +51,28 @@ class GuardrailBlocked(ActionError):
         names = sorted({f.check for f in blocking(findings)})
         what = f"The {part}" if part else "This reply"
         super().__init__(f"{what} is blocked by the guardrails: " + ", ".join(names))
+
+
+class ReplyCollision(ActionError):
+    """Something arrived in the conversation since the agent's form was shown (collision.judge)."""
+
+    def __init__(self, verdict: collision.Verdict):
+        self.verdict = verdict
+        self.newest_post_id = verdict.arrived[-1].id
+        super().__init__(collision.message(verdict))
+
+    def as_dict(self) -> dict:
+        """The 409 answer (composer and API): what arrived, and the id to send anyway with."""
+        return {"error": str(self), "collision": True, "newest_post_id": self.newest_post_id,
+                "arrived": [a.as_dict() for a in self.verdict.unreviewed]}
+
+
+@dataclass(frozen=True)
+class Seen:
+    """What the agent's form had seen: the newest post id, and the newest one reviewed in a warning."""
+
+    post_id: int | None = None
+    reviewed_through: int | None = None
 
 
 # --- templates --------------------------------------------------------------------------------
@@ -226,25 +252,78 @@ def send_checked_reply(
     template: Template | None = None,
     now: datetime | None = None,
     idempotency_key: str | None = None,
+    seen: Seen | None = None,
 ) -> CheckedReply:
     """Check `text` with the guardrails and store it as a reply (inbox.create_reply).
 
     Blocking findings stop the reply (GuardrailBlocked, with the findings) unless
     `override_reason` is given by an admin or supervisor: then the reply is stored and the
     override is audited with the checks it overrode. Warnings never stop a reply.
+    With `seen`, a post that arrived since the form was shown stops it (ReplyCollision).
     """
     now = now or timezone.now()
     text = clean_reply_text(text)  # empty or too long is refused before any check runs
     visibility = visibility or _default_visibility(conversation)
-    findings, blocks = _gate(conversation, text, actor, visibility, override_reason, now)
-    why = approval_reasons(conversation, text, actor, visibility, now)
-    if why:
-        return CheckedReply(None, findings, False, _request_approval(conversation, text, actor, visibility, why,
-                                                                    findings, now))
-    with transaction.atomic():
-        post = _store(conversation, text, actor, visibility, findings, blocks, override_reason, template, now,
-                      idempotency_key)
+    if _replayed(conversation, idempotency_key):
+        seen = None  # a repeated submit answers with the stored reply, never with a collision
+    with _collision_audited(conversation, actor):
+        guard_collision(conversation, actor, seen, lock=False)  # early, before the checks run
+        findings, blocks = _gate(conversation, text, actor, visibility, override_reason, now)
+        why = approval_reasons(conversation, text, actor, visibility, now)
+        with transaction.atomic():
+            guard_collision(conversation, actor, seen, lock=True)
+            if why:
+                return CheckedReply(None, findings, False, _request_approval(
+                    conversation, text, actor, visibility, why, findings, now))
+            post = _store(conversation, text, actor, visibility, findings, blocks, override_reason, template, now,
+                          idempotency_key)
     return CheckedReply(post, findings, bool(blocks))
+
+
+def guard_collision(conversation: Conversation, actor, seen: Seen | None, *, lock: bool) -> collision.Verdict:
+    """Refuse a reply whose form missed a newer post (ReplyCollision); audit a reviewed "send anyway".
+
+    With `lock` (inside the storing transaction) the conversation row is locked first, so a
+    concurrent reply commits before this one reads: the second of two agents sees the first's reply.
+    """
+    if seen is None or seen.post_id is None:
+        return collision.judge(None, None, [])
+    if lock:
+        Conversation.objects.select_for_update().filter(pk=conversation.pk).values_list("pk", flat=True).first()
+    posts = (Post.objects.filter(conversation=conversation, pk__gt=seen.post_id)
+             .select_related("author", "author_user__agent_profile").order_by("pk")[:20])
+    verdict = collision.judge(seen.post_id, seen.reviewed_through, [_arrived(p) for p in posts])
+    if verdict.refused:
+        raise ReplyCollision(verdict)
+    if verdict.overridden and lock:
+        record(conversation.brand, actor, "reply.collision_override", conversation, conversation,
+               arrived=[a.id for a in verdict.arrived])
+    return verdict
+
+
+@contextmanager
+def _collision_audited(conversation, actor):
+    """Record a refused collision after its transaction rolled back (the refusal is worth keeping)."""
+    try:
+        yield
+    except ReplyCollision as exc:
+        record(conversation.brand, actor, "reply.collision", conversation, conversation,
+               arrived=[a.id for a in exc.verdict.unreviewed])
+        raise
+
+
+def _arrived(post: Post) -> collision.Arrived:
+    from parley.inbox.templatetags.inbox_format import agent_name
+
+    if post.direction == Post.Direction.INBOUND:
+        who = (post.author.display_name or post.author.label) if post.author else ""
+    else:
+        who = agent_name(post.author_user) if post.author_user else ""
+    return collision.Arrived(post.pk, post.direction, post.visibility, who, post.shown_text[:500], post.created_at)
+
+
+def _replayed(conversation: Conversation, key: str | None) -> bool:
+    return bool(key) and Post.objects.filter(conversation=conversation, idempotency_key=key).exists()
 
 
 # --- approvals --------------------------------------------------------------------------------
@@ -348,6 +427,7 @@ def acknowledge_and_move_to_private(
     override_reason: str = "",
     now: datetime | None = None,
     idempotency_key: str | None = None,
+    seen: Seen | None = None,
 ) -> Handoff:
     """Publicly acknowledge, privately address, as one action.
 
@@ -355,7 +435,8 @@ def acknowledge_and_move_to_private(
     both checked by the guardrails (the public one as public, the private one as private) and,
     only when neither is blocked (or a supervisor overrides), stored together for the outbox.
     The handoff is audited (`conversation.moved_private`) and tagged `moved-private` so the
-    team can see the matter continues in private.
+    team can see the matter continues in private. With `seen`, a post that arrived since the
+    form was shown stops both (ReplyCollision), as for one reply.
     """
     if conversation.platform not in PRIVATE_ROUTES:
         raise ActionError(
@@ -363,6 +444,27 @@ def acknowledge_and_move_to_private(
             "public reply instead"
         )
     now = now or timezone.now()
+    key = (idempotency_key or "")[:56]
+    if _replayed(conversation, f"{key}:public" if key else None):
+        seen = None
+    with _collision_audited(conversation, actor):
+        guard_collision(conversation, actor, seen, lock=False)
+        public, private = _gate_both(conversation, public_text, private_text, actor, override_reason, now)
+        with transaction.atomic():
+            guard_collision(conversation, actor, seen, lock=True)
+            public_post = _store(conversation, public_text, actor, "public", *public, override_reason, None, now,
+                                 f"{key}:public" if key else None)
+            private_post = _store(conversation, private_text, actor, "private", *private, override_reason, None,
+                                  now + timedelta(seconds=1), f"{key}:private" if key else None)
+            inbox_actions.add_tag(conversation, "moved-private", actor)
+            record(conversation.brand, actor, "conversation.moved_private", conversation, conversation,
+                   public_post=public_post.pk, private_post=private_post.pk)
+    return Handoff(CheckedReply(public_post, public[0], bool(public[1])),
+                   CheckedReply(private_post, private[0], bool(private[1])))
+
+
+def _gate_both(conversation, public_text, private_text, actor, override_reason, now):
+    """The guardrails on both messages of a handoff; everything that blocks, in both, is said at once."""
     gated, refused = {}, []
     for part, text, visibility in (("public", public_text, "public"), ("private", private_text, "private")):
         try:
@@ -375,18 +477,7 @@ def acknowledge_and_move_to_private(
                                    " and the ".join(exc.part for _, exc in refused))
         blocked.parts = {part: exc.findings for part, exc in refused}
         raise blocked
-    public, private = gated["public"], gated["private"]
-    key = (idempotency_key or "")[:56]
-    with transaction.atomic():
-        public_post = _store(conversation, public_text, actor, "public", *public, override_reason, None, now,
-                             f"{key}:public" if key else None)
-        private_post = _store(conversation, private_text, actor, "private", *private, override_reason, None,
-                              now + timedelta(seconds=1), f"{key}:private" if key else None)
-        inbox_actions.add_tag(conversation, "moved-private", actor)
-        record(conversation.brand, actor, "conversation.moved_private", conversation, conversation,
-               public_post=public_post.pk, private_post=private_post.pk)
-    return Handoff(CheckedReply(public_post, public[0], bool(public[1])),
-                   CheckedReply(private_post, private[0], bool(private[1])))
+    return gated["public"], gated["private"]
 
 
 def handoff_drafts(conversation: Conversation, agent) -> dict[str, str]:
@@ -437,6 +528,42 @@ def _store(conversation, text, actor, visibility, findings, blocks, override_rea
         record(conversation.brand, actor, "reply.guardrail_override", post, conversation,
                checks=sorted({f.check for f in blocks}), reason=override_reason)
     return post
+
+
+# --- presence -------------------------------------------------------------------------------
+
+
+def note_presence(conversation: Conversation, actor, state: str, now: datetime | None = None
+                  ) -> list[presence_policy.Other]:
+    """Store `actor`'s heartbeat (viewing, typing or left) and return the other agents present.
+
+    Not audited: a heartbeat is ephemeral (every few seconds per open page); what matters
+    for the record, a reply sent despite a collision, is audited by the send path.
+    """
+    from django.conf import settings
+
+    from parley.inbox.templatetags.inbox_format import agent_name
+
+    if state not in presence_policy.STATES:
+        raise ActionError("state is viewing, typing or left")
+    now = now or timezone.now()
+    user = _user(actor)
+    if user is None:
+        raise PermissionDenied("Log in first")
+    if state == presence_policy.LEFT:
+        Presence.objects.filter(conversation=conversation, user=user).delete()
+    else:
+        fields = {"seen_at": now}
+        if state == presence_policy.TYPING:
+            fields["typing_at"] = now
+        elif state == presence_policy.VIEWING:
+            fields["typing_at"] = None
+        Presence.objects.update_or_create(conversation=conversation, user=user, defaults=fields)
+    ttl = timedelta(seconds=settings.PARLEY_PRESENCE_TTL_SECONDS)
+    rows = (Presence.objects.filter(conversation=conversation, seen_at__gte=now - ttl)
+            .exclude(user=user).select_related("user__agent_profile")[:50])
+    beats = [presence_policy.Beat(r.user_id, agent_name(r.user), r.seen_at, r.typing_at) for r in rows]
+    return presence_policy.others(beats, user.pk, now, ttl, timedelta(seconds=settings.PARLEY_PRESENCE_TYPING_SECONDS))
 
 
 def _default_visibility(conversation: Conversation) -> str:

@@ -121,3 +121,19 @@ class OutcomeShare(models.Model):
 
     def __str__(self) -> str:
         return f"outcome share {self.pk} of {self.conversation_id} ({self.status})"
+
+
+class Presence(models.Model):
+    """Who has a conversation open, and who is writing in it: one row per agent and conversation,
+    refreshed by the page's heartbeat; a row older than PARLEY_PRESENCE_TTL_SECONDS means gone."""
+
+    conversation = models.ForeignKey("inbox.Conversation", on_delete=models.CASCADE, related_name="presences")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    seen_at = models.DateTimeField()
+    typing_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["conversation", "user"], name="composer_presence_once")]
+
+    def __str__(self) -> str:
+        return f"presence of {self.user_id} in {self.conversation_id}"

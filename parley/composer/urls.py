@@ -21,6 +21,7 @@ urlpatterns = [
     path("c/<dbid:conversation_id>/compose/check", views.check, name="check"),
     path("c/<dbid:conversation_id>/compose/send", views.send, name="send"),
     path("c/<dbid:conversation_id>/compose/handoff", views.handoff, name="handoff"),
+    path("c/<dbid:conversation_id>/compose/presence", views.presence, name="presence"),
     path("c/<dbid:conversation_id>/compose/suggestions", views.suggestions, name="suggestions"),
     path("c/<dbid:conversation_id>/compose/templates", views.templates, name="templates"),
     path("c/<dbid:conversation_id>/compose/templates/<dbid:template_id>/use", views.use_template, name="use_template"),

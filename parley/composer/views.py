@@ -1,13 +1,15 @@
 """JSON endpoints for the composer. Thin: look up through access_*, validate, call actions.
 
 - POST c/<id>/compose/check        {"text", "visibility"} -> {"findings", "blocked"}   (inline checks)
-- POST c/<id>/compose/send         {"text", "visibility", "override_reason"} -> 201 | 409 with findings
+- POST c/<id>/compose/send         {"text", "visibility", "override_reason", "seen_post_id"?, "reviewed_through"?}
+                                   -> 201 | 202 | 409 with findings, or 409 with "collision" (what arrived)
 - GET  c/<id>/compose/suggestions  -> {"suggestions": [...]}
 - GET  c/<id>/compose/handoff      -> {"public", "private"} ready-made texts
-- POST c/<id>/compose/handoff      {"public_text", "private_text", "override_reason"} -> 201 | 409
+- POST c/<id>/compose/handoff      {"public_text", "private_text", "override_reason", "seen_post_id"?, ...} -> 201 | 409
+- POST c/<id>/compose/presence     {"state": "viewing" | "typing" | "left"} -> {"others", "newest_post_id"}
 - GET  c/<id>/compose/templates?q= -> {"templates": [...]}  ("/" search, fitting templates first)
 - POST c/<id>/compose/templates/<tid>/use {"eta"} -> {"text"}
-- GET  c/<id>/compose/              a page with the composer (HTML)
+- GET  c/<id>/compose/              redirects to the conversation page, where the composer lives
 - GET  compose/approvals           replies waiting for approval (a supervisor's queue; an agent's own)
 - POST compose/approvals/<id>/approve {"text"?, "comment"?} | .../reject {"comment"}
 Bodies are JSON or form-encoded. Errors are JSON: {"error": "..."} with 400, 403, 404, 409 or 413.
@@ -20,10 +22,11 @@ import json
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
-from parley.inbox.access import READ, WRITE, access_brand, access_conversation, brands_for, can_manage
+from parley.inbox.access import READ, WRITE, access_brand, access_conversation, can_manage
 from parley.inbox.models import Post
 from parley.inbox.actions import MAX_REPLY_CHARS
 
@@ -70,10 +73,30 @@ def _visibility(data: dict) -> str:
     return visibility
 
 
+def _optional_id(data: dict, name: str) -> int | None:
+    value = data.get(name)
+    if value in (None, ""):
+        return None
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        raise BadRequest(f"{name} must be a post id") from None
+    if number < 0:
+        raise BadRequest(f"{name} must be a post id")
+    return number
+
+
+def _seen(data: dict) -> actions.Seen:
+    """What the agent's form had seen (collision detection); both fields are optional."""
+    return actions.Seen(_optional_id(data, "seen_post_id"), _optional_id(data, "reviewed_through"))
+
+
 def _json_errors(view):
     def wrapped(request, *args, **kwargs):
         try:
             return view(request, *args, **kwargs)
+        except actions.ReplyCollision as exc:
+            return JsonResponse(exc.as_dict(), status=409)
         except BadRequest as exc:
             return JsonResponse({"error": str(exc)}, status=413 if "too large" in str(exc) else 400)
         except (actions.ActionError, ContextError) as exc:
@@ -91,14 +114,11 @@ def _json_errors(view):
 @login_required
 @require_GET
 def page(request, brand, conversation_id):
-    """A page with the latest posts and the checked composer (until the conversation page includes it)."""
-    brand, role = access_brand(request.user, brand)
-    conv = access_conversation(request.user, brand, conversation_id, WRITE)
-    recent = list(Post.objects.filter(conversation=conv).order_by("-created_at")[:6])[::-1]
-    visibility = next((p.visibility for p in reversed(recent) if p.direction == Post.Direction.INBOUND), "public")
-    return render(request, "composer/page.html", {
-        "brand": brand, "brands": brands_for(request.user), "c": conv, "recent": recent, "visibility": visibility,
-    })
+    """The composer lives on the conversation page now: old links land on it, at the composer."""
+    brand, _ = access_brand(request.user, brand)
+    conv = access_conversation(request.user, brand, conversation_id, READ)
+    return redirect(reverse("inbox:conversation", kwargs={"brand": brand.slug, "conversation_id": conv.pk})
+                    + "#reply-box")
 
 
 @login_required
@@ -130,7 +150,7 @@ def send(request, brand, conversation_id):
         sent = actions.send_checked_reply(
             conv, _text(data), request.user, visibility=_visibility(data),
             override_reason=str(data.get("override_reason") or ""), template=template,
-            idempotency_key=str(data.get("idempotency_key") or "")[:64] or None,
+            idempotency_key=str(data.get("idempotency_key") or "")[:64] or None, seen=_seen(data),
         )
     except actions.GuardrailBlocked as exc:
         return JsonResponse({"error": str(exc), "findings": [f.as_dict() for f in exc.findings], "blocked": True,
@@ -157,7 +177,7 @@ def handoff(request, brand, conversation_id):
     try:
         done = actions.acknowledge_and_move_to_private(
             conv, public_text, private_text, request.user, override_reason=str(data.get("override_reason") or ""),
-            idempotency_key=str(data.get("idempotency_key") or "")[:56] or None,
+            idempotency_key=str(data.get("idempotency_key") or "")[:56] or None, seen=_seen(data),
         )
     except actions.GuardrailBlocked as exc:
         return JsonResponse({"error": str(exc), "blocked": True, "can_override": can_manage(request.user, brand),
@@ -166,6 +186,19 @@ def handoff(request, brand, conversation_id):
     return JsonResponse({"public_post_id": done.public.post.pk, "private_post_id": done.private.post.pk,
                          "findings": {"public": [f.as_dict() for f in done.public.findings],
                                       "private": [f.as_dict() for f in done.private.findings]}}, status=201)
+
+
+@login_required
+@require_POST
+@_json_errors
+def presence(request, brand, conversation_id):
+    """The page's heartbeat: store this agent's state, answer with who else is here."""
+    brand, _ = access_brand(request.user, brand)
+    conv = access_conversation(request.user, brand, conversation_id, READ)
+    state = str(_payload(request).get("state") or "viewing")
+    others = actions.note_presence(conv, request.user, state)
+    newest = Post.objects.filter(conversation=conv).order_by("-pk").values_list("pk", flat=True).first()
+    return JsonResponse({"others": [o.as_dict() for o in others], "newest_post_id": newest})
 
 
 @login_required

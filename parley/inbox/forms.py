@@ -95,10 +95,36 @@ class ReplyForm(BrandForm):
     )
     # Generated when the form is shown, so a double submit stores one reply.
     key = forms.CharField(max_length=64, required=False)
+    # Collision detection (parley.composer.collision): the newest post the form showed, and after a
+    # collision warning the newest post the agent reviewed before choosing to send anyway.
+    seen_post_id = forms.IntegerField(required=False, min_value=0)
+    reviewed_through = forms.IntegerField(required=False, min_value=0)
+    # A supervisor's reason to send a reply the guardrails block (audited).
+    override_reason = forms.CharField(required=False, max_length=1000)
 
     def clean_key(self):
         value = self.cleaned_data["key"].strip().lower()
         return value if _KEY.match(value) else None
+
+
+class CallbackForm(BrandForm):
+    """A phone callback from the composer: the number (kept private) and the preferred local time,
+    read in the brand's time zone (the brand setting `timezone`, else PARLEY_TIME_ZONE)."""
+
+    phone = forms.CharField(max_length=40, error_messages={"required": "Enter the phone number to call."})
+    preferred_at = forms.DateTimeField(
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+        error_messages={"required": "Choose when to call.", "invalid": "Choose when to call (date and time)."},
+    )
+
+    def clean_preferred_at(self):
+        from zoneinfo import ZoneInfo
+
+        from django.conf import settings
+
+        value = self.cleaned_data["preferred_at"]
+        zone = ZoneInfo(self.brand.setting("timezone", "") or settings.TIME_ZONE)
+        return value.replace(tzinfo=None).replace(tzinfo=zone)
 
 
 class VipForm(BrandForm):

@@ -32,5 +32,6 @@ urlpatterns = [
     path("c/<dbid:conversation_id>/notes/", views.act, {"action": "note"}, name="note"),
     path("c/<dbid:conversation_id>/replies/", views.act, {"action": "reply"}, name="reply"),
     path("c/<dbid:conversation_id>/vip/", views.act, {"action": "vip"}, name="vip"),
+    path("c/<dbid:conversation_id>/callback/", views.act, {"action": "callback"}, name="callback"),
     path("c/<dbid:conversation_id>/posts/<dbid:post_id>/triage/", views.correct, name="correct_triage"),
 ]

@@ -30,6 +30,8 @@ from parley.triage.actions import correct_triage
 from parley.triage.labels import INTENTS, OUTCOMES, SENTIMENTS
 from parley.triage.queries import corrections_for, latest_inbound_triage
 
+from parley.composer import box as composer_box
+
 from . import actions, forms
 from .access import (
     READ,
@@ -305,12 +307,14 @@ def _conversation_context(request, brand, role, conversation, **extra) -> dict:
         "reply_visibility": last_inbound.visibility if last_inbound else "public",
         "reply_key": uuid.uuid4().hex,
         "reply_text": "",
+        "reply_seen_post_id": max((i.obj.pk for i in timeline if i.kind == "post"), default=0),
         "note_text": "",
         "list_url": reverse("inbox:list", kwargs={"brand": brand.slug}),
         "sla_timers": _sla_timers(conversation),
     }
     context.update(close_book_context(request, conversation))
     context.update(extra)
+    composer_box.add_context(context, conversation, user, brand)
     return context
 
 
@@ -377,11 +381,13 @@ def _note(conv, data, user):
 
 def _reply(conv, data, user):
     # The guardrails apply here too (a blocking finding raises GuardrailBlocked, an ActionError,
-    # shown like any refused action); the composer page adds inline checks and the override.
-    from parley.composer.actions import send_checked_reply
+    # shown like any refused action, its findings in the reply box); so does collision detection
+    # (ReplyCollision: the box shows what arrived and offers to send anyway).
+    from parley.composer.actions import Seen, send_checked_reply
 
     checked = send_checked_reply(
-        conv, data["text"], user, visibility=data["visibility"], idempotency_key=data["key"]
+        conv, data["text"], user, visibility=data["visibility"], idempotency_key=data["key"],
+        override_reason=data["override_reason"], seen=Seen(data["seen_post_id"], data["reviewed_through"]),
     )
     if checked.post is None:
         return "Your reply waits for a supervisor's approval: " + "; ".join(checked.approval.reasons) + "."
@@ -390,6 +396,14 @@ def _reply(conv, data, user):
     warned = [f for f in checked.findings if f.level == "warn"]
     note = f" Guardrails: {'; '.join(f.message for f in warned[:3])}" if warned else ""
     return f"Your {where} is saved and waits for delivery on {post.get_platform_display()}.{note}"
+
+
+def _callback(conv, data, user):
+    from parley.sla.callbacks import request_callback
+
+    callback = request_callback(conv, data["phone"], data["preferred_at"], user, timezone.now())
+    when = timezone.localtime(callback.preferred_at, data["preferred_at"].tzinfo)
+    return f"Callback requested for {when:%-d %b, %H:%M} (number ending {callback.phone_last_digits})."
 
 
 def _vip(conv, data, user):
@@ -410,6 +424,7 @@ HANDLERS = {
     "note": (forms.NoteForm, _note),
     "reply": (forms.ReplyForm, _reply),
     "vip": (forms.VipForm, _vip),
+    "callback": (forms.CallbackForm, _callback),
 }
 
 
@@ -428,13 +443,13 @@ def act(request, brand, conversation_id, action):
     conv = access_conversation(request.user, brand, conversation_id, WRITE)
     form_class, handler = HANDLERS[action]
     form = form_class(request.POST, brand=brand, user=request.user)
-    failed = False
+    failed = refusal = None
     try:
         if not form.is_valid():
             raise ActionError(form.error_text())
         messages.success(request, handler(conv, form.cleaned_data, request.user))
     except ActionError as exc:
-        failed = True
+        failed = refusal = exc
         messages.error(request, str(exc))
 
     still_visible = visible_conversations(request.user, brand).filter(pk=conv.pk).exists()
@@ -455,12 +470,16 @@ def act(request, brand, conversation_id, action):
 
     conv = access_conversation(request.user, brand, conv.pk, READ)  # fresh from the database
     kept = {}
+    if failed and action == "callback":
+        kept.update(callback_phone=request.POST.get("phone", "")[:40], callback_at=request.POST.get("preferred_at", "")[:20])
     if failed and action in ("reply", "note"):
         kept[f"{action}_text"] = request.POST.get("text", "")[: actions.MAX_REPLY_CHARS + 1000]
         if action == "reply" and request.POST.get("visibility") in ("public", "private"):
             kept["reply_visibility"] = request.POST["visibility"]
+        if action == "reply":
+            kept.update(composer_box.kept_after_refusal(refusal, form))
     context = _conversation_context(request, brand, role, conv, **kept)
-    context["refresh_box"] = action if action in ("reply", "note") else ""
+    context["refresh_box"] = "reply" if action == "callback" else action if action in ("reply", "note") else ""
     status = 422 if failed else 200
     template = "inbox/_after_action.html" if htmx else "inbox/conversation.html"
     return _vary(render(request, template, context, status=status))

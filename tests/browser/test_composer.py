@@ -1,5 +1,7 @@
-"""The checked composer in a real browser: a public reply holding the customer's phone number
-is blocked with the explanation shown; the same text as a private message is sent."""
+"""The composer on the conversation page in a real browser: a public reply holding the customer's phone
+number is blocked with the explanation shown inline; the same text as a private message is sent; the
+acknowledge-and-move-to-DM action stores both messages for the outbox; two agents see each other's
+presence and the second sender gets the collision warning."""
 
 from __future__ import annotations
 
@@ -33,45 +35,96 @@ def _conversation_with_known_phone(brand_slug: str, tag: str):
     return public.conversation.pk
 
 
+def _outbound(conversation_id):
+    from parley.inbox.models import Post
+
+    return list(Post.objects.filter(conversation_id=conversation_id, direction="out").order_by("created_at", "pk")
+                .values_list("visibility", "delivery_status", "text"))
+
+
 def test_public_reply_with_the_customers_phone_is_blocked_private_is_sent(open_page, app_db, screenshot):
     conversation_id = app_db.run(_conversation_with_known_phone, "lumen", "blocked")
-    page = open_page("cara", f"/b/lumen/c/{conversation_id}/compose/")
+    page = open_page("cara", f"/b/lumen/c/{conversation_id}/")
     draft = "Hi Rosa, so sorry! We'll call you on 415-555-0187 by 5 pm today."
+    expect(page.get_by_label(re.compile("Your reply"))).to_have_count(1)  # one textarea, enhanced in place
     page.get_by_label(re.compile("Your reply")).fill(draft)
-    finding = page.locator(".composer-finding[data-check=private_data]")
+    finding = page.locator("#reply-box .composer-finding[data-check=private_data]")
     expect(finding).to_contain_text("Blocked")
     expect(finding).to_contain_text("customer's own phone")
     expect(finding).to_contain_text("415-555-0187")
     page.get_by_role("button", name="Send reply").click()
-    expect(page.locator(".composer-status")).to_contain_text("blocked by the guardrails")
+    expect(page.locator("#flash")).to_contain_text("blocked by the guardrails")
+    expect(page.locator("#reply-box .composer-finding[data-check=private_data]")).to_contain_text("Blocked")
+    expect(page.get_by_label(re.compile("Your reply"))).to_have_value(draft)  # nothing lost
+    page.evaluate("document.activeElement.blur(); document.getElementById('thread').lastElementChild.scrollIntoView()")
     screenshot(page, "composer-blocked")
 
-    page.get_by_role("radio", name=re.compile("Private")).check()
-    expect(page.locator(".composer-finding[data-check=private_data]")).to_have_count(0)
+    page.get_by_role("radio", name=re.compile("Direct message")).check()
+    expect(page.locator("#reply-box .composer-finding[data-check=private_data]")).to_have_count(0)
     page.get_by_role("button", name="Send reply").click()
-    expect(page.locator(".composer-status")).to_contain_text("Reply saved")
+    expect(page.locator("#flash")).to_contain_text("private message is saved")
+    expect(page.locator("#thread .post-out").last).to_contain_text("415-555-0187")
+    assert app_db.run(_outbound, conversation_id) == [("private", "pending", draft)]
 
-    def stored():
-        from parley.inbox.models import Post
 
-        return list(Post.objects.filter(conversation_id=conversation_id, direction="out").values_list("visibility", "text"))
-
-    assert app_db.run(stored) == [("private", draft)]
+def test_the_old_composer_page_leads_to_the_conversation(open_page, app_db):
+    conversation_id = app_db.run(_conversation_with_known_phone, "lumen", "redirect")
+    page = open_page("cara", f"/b/lumen/c/{conversation_id}/compose/")
+    expect(page).to_have_url(re.compile(rf"/b/lumen/c/{conversation_id}/#reply-box$"))
+    expect(page.get_by_label(re.compile("Your reply"))).to_be_visible()
 
 
 def test_acknowledge_publicly_and_continue_in_private_sends_both(open_page, app_db):
     conversation_id = app_db.run(_conversation_with_known_phone, "lumen", "handoff")
-    page = open_page("cara", f"/b/lumen/c/{conversation_id}/compose/")
+    page = open_page("cara", f"/b/lumen/c/{conversation_id}/")
     page.get_by_text("Acknowledge publicly, continue in private").click()
     expect(page.get_by_label("Public acknowledgement")).to_have_value(re.compile("^Hi Rosa, I'm sorry"))
     expect(page.get_by_label("Private follow-up")).to_have_value(re.compile("order number"))
     page.get_by_role("button", name="Send both").click()
     expect(page.locator(".handoff-status")).to_contain_text("Both messages saved")
+    expect(page.locator("#thread .post-out")).to_have_count(2)
+    assert [(v, d) for v, d, _ in app_db.run(_outbound, conversation_id)] == [("public", "pending"),
+                                                                              ("private", "pending")]
+    # The agent's own messages do not count as news: the next reply goes through.
+    page.get_by_label(re.compile("Your reply")).fill("Thanks Rosa, I'll check back by 5 pm.")
+    page.get_by_role("button", name="Send reply").click()
+    expect(page.locator("#flash")).to_contain_text("is saved")
 
-    def stored():
-        from parley.inbox.models import Post
 
-        return list(Post.objects.filter(conversation_id=conversation_id, direction="out").order_by("created_at")
-                    .values_list("visibility", "delivery_status"))
+def test_two_agents_see_each_other_and_the_second_sender_is_warned(open_page, app_db, screenshot):
+    conversation_id = app_db.run(_conversation_with_known_phone, "lumen", "collision")
+    cara = open_page("cara", f"/b/lumen/c/{conversation_id}/")
+    nora = open_page("nora", f"/b/lumen/c/{conversation_id}/")
+    expect(cara.get_by_label(re.compile("Your reply"))).to_be_visible()
 
-    assert app_db.run(stored) == [("public", "pending"), ("private", "pending")]
+    nora.get_by_label(re.compile("Your reply")).fill("Hi Rosa, Nora here: a new bag is on its way today.")
+    expect(nora.get_by_test_id("presence")).to_contain_text("Cara is viewing")
+    cara.get_by_label(re.compile("Your reply")).fill("Hi Rosa, so sorry! I'll send a replacement today.")
+    expect(cara.get_by_test_id("presence")).to_contain_text("Nora is typing")
+    assert "{#" not in cara.locator("#conversation").inner_text()
+
+    nora.get_by_role("button", name="Send reply").click()
+    expect(nora.locator("#flash")).to_contain_text("is saved")
+
+    cara.get_by_role("button", name="Send reply").click()
+    collision = cara.get_by_test_id("collision")
+    expect(collision).to_contain_text("Not sent")
+    expect(collision).to_contain_text("a new bag is on its way today")
+    expect(cara.get_by_label(re.compile("Your reply"))).to_have_value("Hi Rosa, so sorry! I'll send a replacement today.")
+    cara.evaluate("document.activeElement.blur(); document.getElementById('thread').lastElementChild.scrollIntoView()")
+    screenshot(cara, "composer-collision")
+    assert len(app_db.run(_outbound, conversation_id)) == 1
+
+    cara.get_by_label("I have read it: send my reply anyway").check()
+    cara.get_by_role("button", name="Send reply").click()
+    expect(cara.locator("#flash")).to_contain_text("is saved")
+    expect(cara.get_by_test_id("collision")).to_have_count(0)
+
+    def overrides():
+        from parley.inbox.models import AuditEvent
+
+        return list(AuditEvent.objects.filter(conversation_id=conversation_id)
+                    .filter(verb__startswith="reply.collision").values_list("verb", "actor__username"))
+
+    assert app_db.run(overrides) == [("reply.collision", "cara"), ("reply.collision_override", "cara")]
+    assert len(app_db.run(_outbound, conversation_id)) == 2

@@ -41,7 +41,7 @@ def test_agent_works_a_conversation(open_page, seeded, app_db, screenshot):
 
     page.get_by_label("Your reply").fill("So sorry for the wait, Dana! A new grinder is on its way today.")
     expect(page.get_by_role("radio", name=re.compile("Public reply"))).to_be_checked()
-    page.get_by_role("button", name="Save reply").click()
+    page.get_by_role("button", name="Send reply").click()
     reply = thread.locator(".post-out").last
     expect(reply).to_contain_text("A new grinder is on its way today.")
     expect(reply.locator(".delivery-pending")).to_have_text("Pending delivery")
@@ -128,7 +128,7 @@ def test_agent_of_another_team_cannot_open_the_conversation(open_page, seeded):
 def test_viewer_reads_without_controls(open_page, seeded):
     page = open_page("vic", f"/b/lumen/c/{seeded['billing'].pk}/")
     expect(page.locator("#thread .post")).to_have_count(3)
-    expect(page.get_by_role("button", name="Save reply")).to_have_count(0)
+    expect(page.get_by_role("button", name="Send reply")).to_have_count(0)
     expect(page.get_by_role("button", name="Assign to me")).to_have_count(0)
     expect(page.locator("main form[method=post]")).to_have_count(0)
     page.keyboard.press("e")  # shortcuts do nothing for a viewer

@@ -115,19 +115,21 @@ def test_suggestions_come_from_similar_past_replies(client, conv, users, history
     assert from_history[0]["text"].startswith("Hi Dana")
 
 
-def test_the_composer_page_renders_escaped_posts(client, conv, users):
+def test_the_composer_lives_on_the_conversation_page_and_the_old_page_redirects_there(client, conv, users):
     from parley.inbox import actions as inbox
     from tests.conftest import incoming
 
     inbox.ingest_post(conv.brand, conv.channel, incoming("p3", "<script>alert(1)</script>", author="c9"))
     client.force_login(users["care_agent"])
     r = client.get(f"/b/{conv.brand.slug}/c/{conv.pk}/compose/")
-    assert r.status_code == 200
-    html = r.content.decode()
+    assert r.status_code == 302 and r["Location"] == f"/b/{conv.brand.slug}/c/{conv.pk}/#reply-box"
+    html = client.get(r["Location"]).content.decode()
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html and "<script>alert(1)" not in html
     assert 'data-check-url="/b/acme/c/' in html and "composer/compose.js" in html
+    assert html.count('name="text"') == 2 and html.count(">Your reply") == 1  # the reply and the note box
     client.force_login(users["viewer"])
-    assert client.get(f"/b/{conv.brand.slug}/c/{conv.pk}/compose/").status_code == 403
+    html = client.get(f"/b/{conv.brand.slug}/c/{conv.pk}/").content.decode()
+    assert "composer/compose.js" not in html and "reply-text" not in html
 
 
 def test_handoff_endpoint(client, conv, users):
