@@ -1,0 +1,120 @@
+"""SLA timers for lists of conversations: each row's most urgent timer, the SLA filters and sort.
+
+A brand's policies and calendars are read once (two queries, `BrandSla.load`); every row's
+timers then come from the pure functions of policy.py with `now` passed in, so an inbox page
+costs the same two queries however many rows it shows.
+
+The filters ("breached", "due within 1 h") and the sort by time left need every candidate's
+timers, which business-hours calendars make impossible to express in SQL. They judge the
+list's first PARLEY_INBOX_SLA_SCAN_CAP conversations in longest-waiting order (the ones whose
+timers run out first) and say when the list was longer than that.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from . import policy as sla
+from .calendar import Calendar
+from .models import BusinessCalendar, SlaPolicy
+from .status import TimerView, clock_of, timer_views
+
+ALWAYS = Calendar.twenty_four_seven()
+BREACHED = "breached"
+DUE_SOON = "due_1h"
+FILTERS = {BREACHED: "Breached", DUE_SOON: "Due within 1 h"}
+SOON = timedelta(hours=1)
+
+
+@dataclass(frozen=True)
+class BrandSla:
+    """A brand's enabled policies (in order) and its calendars by team (None: the brand's default)."""
+
+    policies: tuple[sla.Policy, ...]
+    calendars: dict
+
+    @classmethod
+    def load(cls, brand_id: int) -> "BrandSla":
+        policies = tuple(
+            p.policy() for p in SlaPolicy.objects.filter(brand_id=brand_id, enabled=True).order_by("position", "id")
+        )
+        calendars = {}
+        if policies:
+            calendars = {row.team_id: row.calendar() for row in BusinessCalendar.objects.filter(brand_id=brand_id)}
+        return cls(policies, calendars)
+
+    def calendar(self, team_id: int | None) -> Calendar:
+        return self.calendars.get(team_id) or self.calendars.get(None) or ALWAYS
+
+    def urgent(self, clock: sla.ConversationClock, priority: int, platform: str, vip: bool, team_id: int | None,
+               now: datetime) -> TimerView | None:
+        """The most urgent running timer of one conversation at `now` (None: no policy or no timer)."""
+        chosen = sla.choose(self.policies, priority, platform, vip)
+        if chosen is None:
+            return None
+        return most_urgent(timer_views(clock, chosen, self.calendar(team_id), now))
+
+
+def most_urgent(timers: list[TimerView]) -> TimerView | None:
+    """The timer with the least time left (the most overdue when breached); timers without a due
+    time come last."""
+    timed = [t for t in timers if t.time_left is not None]
+    if timed:
+        return min(timed, key=lambda t: t.time_left)
+    return timers[0] if timers else None
+
+
+def matches(timer: TimerView | None, wanted: str) -> bool:
+    """Whether a row's most urgent timer passes an SLA filter ("" passes everything)."""
+    if not wanted:
+        return True
+    if timer is None or timer.time_left is None:
+        return False
+    if wanted == BREACHED:
+        return timer.state == sla.BREACHED
+    return timedelta(0) <= timer.time_left <= SOON and timer.state != sla.BREACHED
+
+
+def _vip(conversation) -> bool:
+    return bool(conversation.customer_id and conversation.customer.is_vip)
+
+
+def annotate(rows, brand_id: int, now: datetime) -> None:
+    """Set `row.sla` (the most urgent TimerView, or None) on each conversation of a page."""
+    brand_sla = BrandSla.load(brand_id)
+    for row in rows:
+        row.sla = None
+        if brand_sla.policies:
+            row.sla = brand_sla.urgent(clock_of(row), row.priority, row.platform, _vip(row), row.team_id, now)
+
+
+FIELDS = ("id", "team_id", "priority", "platform", "customer__is_vip", "created_at", "first_response_at",
+          "waiting_since", "resolved_at", "status")
+
+
+def ranked_ids(queryset, brand_id: int, now: datetime, wanted: str, by_time_left: bool,
+               cap: int) -> tuple[list[int], bool]:
+    """Ids of the list's conversations that pass the SLA filter, sorted by time left when asked
+    (else in the list's order), judged over the list's first `cap` rows; and whether it was capped."""
+    from parley.inbox.models import ACTIVE_STATUSES
+
+    brand_sla = BrandSla.load(brand_id)
+    rows = list(queryset.values_list(*FIELDS)[: cap + 1])
+    capped = len(rows) > cap
+    judged = []
+    for position, (pk, team_id, priority, platform, vip, created, first, waiting, resolved, status) in enumerate(
+        rows[:cap]
+    ):
+        timer = None
+        if brand_sla.policies:
+            clock = sla.ConversationClock(created, first, waiting, resolved, status in ACTIVE_STATUSES)
+            timer = brand_sla.urgent(clock, priority, platform, bool(vip), team_id, now)
+        if matches(timer, wanted):
+            judged.append((pk, timer, position))
+    if by_time_left:
+        # Breached (most overdue first), then least time left; rows without a timer keep the list's order.
+        judged.sort(key=lambda item: (item[1] is None or item[1].time_left is None,
+                                      item[1].time_left if item[1] is not None and item[1].time_left is not None
+                                      else timedelta(0), item[2]))
+    return [pk for pk, _, _ in judged], capped
