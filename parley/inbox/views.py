@@ -25,6 +25,7 @@ from django.views.decorators.http import require_POST
 
 from parley.accounts.models import Role, Team
 from parley.platforms.models import ChannelAccount
+from parley.sla import alerts as sla_alerts
 from parley.sla import listing as sla_listing
 from parley.triage import display as triage_display
 from parley.triage.actions import correct_triage
@@ -90,6 +91,8 @@ def _chrome(request, brand, role) -> dict:
         "brands": list(brands_for(request.user)),
         "can_write": can_write(request.user, brand),
         "now": timezone.now(),
+        # the header's SLA alert badge; a callable, so pages that do not show it do not query
+        "alert_count": lambda: sla_alerts.unseen_count(request.user, brand),
     }
 
 
