@@ -7,7 +7,6 @@ import json
 
 import pytest
 from django.http import QueryDict
-from django.urls import reverse
 
 from parley.inbox import actions as inbox
 from parley.inbox.models import AuditEvent
@@ -17,6 +16,7 @@ from parley.routing.forms import RuleForm
 from parley.routing.models import RoutingRule
 from parley.routing.rules import PostFacts, Context, RuleError, compile_condition, evaluate
 from tests.conftest import T0, incoming
+from tests.routing.test_pages import admin_client, url  # noqa: F401 - a fixture and the URL helper
 
 RULES = [
     ({"all": [{"field": "text", "op": "keywords", "value": ["refund", "charged twice"]}], "any": []},
@@ -109,16 +109,6 @@ def test_weekday_in_is_evaluated():
 
 
 # --- the pages ------------------------------------------------------------------------------
-
-
-def url(name, brand, **kw):
-    return reverse(f"routing:{name}", kwargs={"brand": brand.slug, **kw})
-
-
-@pytest.fixture
-def admin_client(client, users):
-    client.force_login(users["admin"])
-    return client
 
 
 def test_a_rule_built_with_the_builder_is_saved_and_routes(admin_client, brand, channel, teams):
