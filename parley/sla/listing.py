@@ -65,15 +65,17 @@ def most_urgent(timers: list[TimerView]) -> TimerView | None:
     return timers[0] if timers else None
 
 
-def matches(timer: TimerView | None, wanted: str) -> bool:
-    """Whether a row's most urgent timer passes an SLA filter ("" passes everything)."""
+def matches(timer: TimerView | None, wanted: str, now: datetime) -> bool:
+    """Whether a row's most urgent timer passes an SLA filter ("" passes everything). "Due within
+    1 h" is by the clock: a business-hours timer with 30 minutes left at Friday's close is due
+    on Monday, not within the hour."""
     if not wanted:
         return True
-    if timer is None or timer.time_left is None:
+    if timer is None or timer.due_at is None:
         return False
     if wanted == BREACHED:
         return timer.state == sla.BREACHED
-    return timedelta(0) <= timer.time_left <= SOON and timer.state != sla.BREACHED
+    return timer.state != sla.BREACHED and timer.due_at - now <= SOON
 
 
 def _vip(conversation) -> bool:
@@ -110,7 +112,7 @@ def ranked_ids(queryset, brand_id: int, now: datetime, wanted: str, by_time_left
         if brand_sla.policies:
             clock = sla.ConversationClock(created, first, waiting, resolved, status in ACTIVE_STATUSES)
             timer = brand_sla.urgent(clock, priority, platform, bool(vip), team_id, now)
-        if matches(timer, wanted):
+        if matches(timer, wanted, now):
             judged.append((pk, timer, position))
     if by_time_left:
         # Breached (most overdue first), then least time left; rows without a timer keep the list's order.

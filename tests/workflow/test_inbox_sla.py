@@ -60,13 +60,17 @@ def test_most_urgent_prefers_breached_then_least_time_left():
 
 
 def test_filter_rules_are_pure(now):
-    soon = TimerView("first_response", "First response", now, timedelta(minutes=40), "near", "p")
-    later = TimerView("first_response", "First response", now, timedelta(hours=3), "ok", "p")
-    late = TimerView("first_response", "First response", now, timedelta(minutes=-1), "breached", "p")
-    assert listing.matches(late, "breached") and not listing.matches(soon, "breached")
-    assert listing.matches(soon, "due_1h") and not listing.matches(later, "due_1h")
-    assert not listing.matches(late, "due_1h") and not listing.matches(None, "due_1h")
-    assert listing.matches(None, "")
+    soon = TimerView("first_response", "First response", now + timedelta(minutes=40), timedelta(minutes=40), "near", "p")
+    later = TimerView("first_response", "First response", now + timedelta(hours=3), timedelta(hours=3), "ok", "p")
+    late = TimerView("first_response", "First response", now - timedelta(minutes=1), timedelta(minutes=-1),
+                     "breached", "p")
+    # business hours: 30 minutes of business time left, but the office opens again in 2 days
+    weekend = TimerView("first_response", "First response", now + timedelta(days=2), timedelta(minutes=30), "near", "p")
+    assert listing.matches(late, "breached", now) and not listing.matches(soon, "breached", now)
+    assert listing.matches(soon, "due_1h", now) and not listing.matches(later, "due_1h", now)
+    assert not listing.matches(late, "due_1h", now) and not listing.matches(None, "due_1h", now)
+    assert not listing.matches(weekend, "due_1h", now)
+    assert listing.matches(None, "", now)
 
 
 def test_business_hours_timer_counts_only_open_time(now):
