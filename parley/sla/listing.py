@@ -95,28 +95,83 @@ FIELDS = ("id", "team_id", "priority", "platform", "customer__is_vip", "created_
           "waiting_since", "resolved_at", "status")
 
 
+@dataclass(frozen=True)
+class Judged:
+    """One row's most urgent timer for filtering and sorting: time left (business time for
+    business-hours policies), state, and whether it falls due by the clock within SOON."""
+
+    time_left: timedelta
+    state: str
+    due_soon: bool
+
+
+def judge_rows(brand_sla: BrandSla, rows, now: datetime) -> list[Judged | None]:
+    """The most urgent timer of each row (FIELDS order), computed as status.timer_views would but with
+    one calendar window per calendar for all rows (Calendar.meter): elapsed business time since a
+    timer's start decides its time left (target - spent), its state, and whether it is due within
+    SOON (spent by now + SOON >= target). Pure. tests/workflow/test_inbox_sla.py checks it agrees
+    with timer_views."""
+    from parley.inbox.models import ACTIVE_STATUSES
+
+    soon = now + SOON
+    earliest = min((r[5] for r in rows if r[5] is not None), default=now)
+    meters: dict = {}
+
+    def meter(team_id):
+        calendar = brand_sla.calendar(team_id)
+        found = meters.get(id(calendar))
+        if found is None:
+            fn = calendar.meter(min(earliest, now), soon)
+            found = meters[id(calendar)] = (fn, fn(now.timestamp()), fn(soon.timestamp()))
+        return found
+
+    out: list[Judged | None] = []
+    for _pk, team_id, priority, platform, vip, created, first, waiting, resolved, status in rows:
+        chosen = sla.choose(brand_sla.policies, priority, platform, bool(vip)) if brand_sla.policies else None
+        best = None
+        if chosen is not None:
+            clock = sla.ConversationClock(created, first, waiting, resolved, status in ACTIVE_STATUSES)
+            for kind, start in sla.running_timers(clock):
+                target = chosen.target(kind)
+                if target is None:
+                    continue
+                if chosen.business_hours:
+                    fn, at_now, at_soon = meter(team_id)
+                    at_start = fn(start.timestamp())
+                    spent, spent_soon = timedelta(seconds=at_now - at_start), timedelta(seconds=at_soon - at_start)
+                else:
+                    spent, spent_soon = now - start, soon - start
+                state = sla.BREACHED if spent >= target else sla.NEAR if spent >= target * chosen.warn_at else sla.OK
+                judged = Judged(target - spent, state, spent_soon >= target)
+                if best is None or judged.time_left < best.time_left:
+                    best = judged
+        out.append(best)
+    return out
+
+
+def passes(judged: Judged | None, wanted: str) -> bool:
+    """`matches` for a judged row."""
+    if not wanted:
+        return True
+    if judged is None:
+        return False
+    if wanted == BREACHED:
+        return judged.state == sla.BREACHED
+    return judged.state != sla.BREACHED and judged.due_soon
+
+
 def ranked_ids(queryset, brand_id: int, now: datetime, wanted: str, by_time_left: bool,
                cap: int) -> tuple[list[int], bool]:
     """Ids of the list's conversations that pass the SLA filter, sorted by time left when asked
     (else in the list's order), judged over the list's first `cap` rows; and whether it was capped."""
-    from parley.inbox.models import ACTIVE_STATUSES
-
     brand_sla = BrandSla.load(brand_id)
     rows = list(queryset.values_list(*FIELDS)[: cap + 1])
     capped = len(rows) > cap
-    judged = []
-    for position, (pk, team_id, priority, platform, vip, created, first, waiting, resolved, status) in enumerate(
-        rows[:cap]
-    ):
-        timer = None
-        if brand_sla.policies:
-            clock = sla.ConversationClock(created, first, waiting, resolved, status in ACTIVE_STATUSES)
-            timer = brand_sla.urgent(clock, priority, platform, bool(vip), team_id, now)
-        if matches(timer, wanted, now):
-            judged.append((pk, timer, position))
+    rows = rows[:cap]
+    judged = [(row[0], j, position) for position, (row, j) in enumerate(zip(rows, judge_rows(brand_sla, rows, now)))
+              if passes(j, wanted)]
     if by_time_left:
         # Breached (most overdue first), then least time left; rows without a timer keep the list's order.
-        judged.sort(key=lambda item: (item[1] is None or item[1].time_left is None,
-                                      item[1].time_left if item[1] is not None and item[1].time_left is not None
-                                      else timedelta(0), item[2]))
+        judged.sort(key=lambda item: (item[1] is None, item[1].time_left if item[1] is not None else timedelta(0),
+                                      item[2]))
     return [pk for pk, _, _ in judged], capped

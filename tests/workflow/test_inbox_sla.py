@@ -159,3 +159,33 @@ def test_scan_cap_is_said(client, users, brand, channel, policy, now, settings):
     html = client.get(url("list", brand, sla="breached")).content.decode()
     assert "looked at the 2 longest-waiting" in html
     assert len(_rows(html)) == 2
+
+
+@pytest.mark.parametrize("business", [True, False])
+def test_judging_many_rows_agrees_with_the_timers_of_one(business):
+    """listing.judge_rows (one calendar window for all rows) gives what status.timer_views gives per row."""
+    import random
+    from datetime import datetime, timezone as dt_timezone
+
+    cal = Calendar.from_config({"timezone": "Europe/Berlin", "holidays": ["2026-10-26"],
+                                "hours": {d: [["09:00", "17:00"]] for d in ("mon", "tue", "wed", "thu", "fri")}})
+    policy = Policy(1, "p", first_response=timedelta(hours=2), next_response=timedelta(minutes=45),
+                    resolution=timedelta(hours=30), business_hours=business)
+    brand_sla = listing.BrandSla((policy,), {None: cal})
+    now = datetime(2026, 10, 26, 8, 30, tzinfo=dt_timezone.utc)  # a holiday Monday after the DST change
+    rng = random.Random(5)
+    rows = []
+    for i in range(300):
+        created = now - timedelta(minutes=rng.randint(0, 60 * 24 * 20))
+        first = created + timedelta(minutes=rng.randint(1, 600)) if rng.random() < 0.5 else None
+        first = first if first is None or first < now else None
+        waiting = (first + timedelta(minutes=rng.randint(1, 300))) if first and rng.random() < 0.6 else None
+        waiting = waiting if waiting is None or waiting < now else None
+        rows.append((i, None, 0, "x", False, created, first, waiting, None, "new"))
+    for row, judged in zip(rows, listing.judge_rows(brand_sla, rows, now)):
+        clock = ConversationClock(row[5], row[6], row[7], None, True)
+        expected = listing.most_urgent(
+            [t for t in __import__("parley.sla.status", fromlist=["timer_views"]).timer_views(clock, policy, cal, now)])
+        assert judged.time_left == expected.time_left, row
+        assert judged.state == expected.state, row
+        assert judged.due_soon == (expected.due_at is not None and expected.due_at <= now + listing.SOON), row
