@@ -18,7 +18,7 @@ from datetime import datetime, timedelta
 from . import policy as sla
 from .calendar import Calendar
 from .models import BusinessCalendar, SlaPolicy
-from .status import TimerView, clock_of, timer_views
+from .status import LABELS, TimerView, timer_views
 
 ALWAYS = Calendar.twenty_four_seven()
 BREACHED = "breached"
@@ -85,10 +85,15 @@ def _vip(conversation) -> bool:
 def annotate(rows, brand_id: int, now: datetime) -> None:
     """Set `row.sla` (the most urgent TimerView, or None) on each conversation of a page."""
     brand_sla = BrandSla.load(brand_id)
-    for row in rows:
+    values = [(c.pk, c.team_id, c.priority, c.platform, _vip(c), c.created_at, c.first_response_at, c.waiting_since,
+               c.resolved_at, c.status) for c in rows]
+    for row, judged in zip(rows, judge_rows(brand_sla, values, now) if brand_sla.policies else [None] * len(rows)):
         row.sla = None
-        if brand_sla.policies:
-            row.sla = brand_sla.urgent(clock_of(row), row.priority, row.platform, _vip(row), row.team_id, now)
+        if judged is not None:
+            target = judged.policy.target(judged.kind)
+            due = sla.due_at(judged.started_at, target, brand_sla.calendar(row.team_id), judged.policy.business_hours)
+            row.sla = TimerView(judged.kind, LABELS[judged.kind], due, judged.time_left, judged.state,
+                                judged.policy.name)
 
 
 FIELDS = ("id", "team_id", "priority", "platform", "customer__is_vip", "created_at", "first_response_at",
@@ -103,6 +108,9 @@ class Judged:
     time_left: timedelta
     state: str
     due_soon: bool
+    kind: str = ""
+    started_at: datetime | None = None
+    policy: sla.Policy | None = None
 
 
 def judge_rows(brand_sla: BrandSla, rows, now: datetime) -> list[Judged | None]:
@@ -142,7 +150,7 @@ def judge_rows(brand_sla: BrandSla, rows, now: datetime) -> list[Judged | None]:
                 else:
                     spent, spent_soon = now - start, soon - start
                 state = sla.BREACHED if spent >= target else sla.NEAR if spent >= target * chosen.warn_at else sla.OK
-                judged = Judged(target - spent, state, spent_soon >= target)
+                judged = Judged(target - spent, state, spent_soon >= target, kind, start, chosen)
                 if best is None or judged.time_left < best.time_left:
                     best = judged
         out.append(best)
