@@ -588,6 +588,8 @@ def main(argv=None) -> int:
     parser.add_argument("--reuse", action="store_true", help="reuse a kept database (skips generation)")
     parser.add_argument("--sqlite-analyze", action="store_true",
                         help="run ANALYZE on SQLite first (Parley itself does not; PostgreSQL's autovacuum does)")
+    parser.add_argument("--no-sla", action="store_true",
+                        help="time the pages without SLA policies (delete the brand's; rows then show no timer)")
     parser.add_argument("--only", default="", help="time only the cases whose name contains this")
     parser.add_argument("--priority-refresh", action="store_true",
                         help="also time the periodic priority refresh over the data set (writes to it)")
@@ -646,7 +648,12 @@ def run(args, label: str) -> int:
             cursor.execute("SELECT count(*) FROM sqlite_master WHERE name = 'sqlite_stat1'")
             analyzed = cursor.fetchone()[0] and cursor.execute("SELECT count(*) FROM sqlite_stat1").fetchone()[0] > 0
             label += ", with ANALYZE statistics" if analyzed else ", no ANALYZE statistics (as a fresh install)"
-    sla_setup(data["brand"])
+    if args.no_sla:  # the pages as before SLA timers (no policy: no timer to judge)
+        from parley.sla.models import SlaPolicy
+
+        SlaPolicy.objects.filter(brand=data["brand"]).delete()
+    else:
+        sla_setup(data["brand"])
     posts, convs = Post.objects.count(), Conversation.objects.count()
     rows, worst = [], {"page": 0.0, "search": 0.0}
     load_before = os.getloadavg()[0]
