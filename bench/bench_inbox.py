@@ -449,8 +449,12 @@ def inbox_page(user_pk: int, brand_slug: str, params: dict) -> int:
     from django.core.paginator import Paginator
     from django.http import QueryDict
 
+    from django.conf import settings
+    from django.utils import timezone as dj_timezone
+
     from parley.inbox import queries
     from parley.inbox.access import access_brand
+    from parley.sla import listing as sla_listing
     from parley.triage.queries import latest_inbound_triage
 
     user = get_user_model().objects.get(pk=user_pk)
@@ -463,8 +467,19 @@ def inbox_page(user_pk: int, brand_slug: str, params: dict) -> int:
         .select_related("customer", "channel", "team", "assignee", "assignee__agent_profile")
         .prefetch_related("tags", "customer__identities")
     )
-    page = Paginator(qs, 50).get_page(1)
-    rows = list(page.object_list)
+    now = dj_timezone.now()
+    if f.sla or f.sort == "sla":  # judged in Python over the list's first PARLEY_INBOX_SLA_SCAN_CAP rows
+        ids, _capped = sla_listing.ranked_ids(qs, brand.pk, now, f.sla, f.sort == "sla",
+                                              settings.PARLEY_INBOX_SLA_SCAN_CAP)
+        page = Paginator(ids, 50).get_page(1)
+        by_id = qs.model.objects.filter(pk__in=list(page.object_list)).select_related(
+            "customer", "channel", "team", "assignee", "assignee__agent_profile"
+        ).prefetch_related("tags", "customer__identities").in_bulk()
+        rows = [by_id[pk] for pk in page.object_list if pk in by_id]
+    else:
+        page = Paginator(qs, 50).get_page(1)
+        rows = list(page.object_list)
+    sla_listing.annotate(rows, brand.pk, now)  # each row's most urgent SLA timer
     latest_inbound_triage(c.pk for c in rows)  # the badges of the rows
     queries.view_counts(user, brand)
     return len(rows)
@@ -511,6 +526,10 @@ def cases(data: dict) -> list[tuple[str, str, object, dict]]:
         ("admin: triage topic refund, severity >= 3", admin, {"view": "active", "topic": "refund", "severity_min": "3"}),
         ("admin: triage language fr, all", admin, {"view": "all", "language": "fr"}),
         ("agent: triage negative, waiting", agent, {"view": "waiting", "sentiment": "negative"}),
+        ("admin: active, SLA breached", admin, {"view": "active", "sla": "breached"}),
+        ("admin: active, SLA due within 1 h", admin, {"view": "active", "sla": "due_1h"}),
+        ("admin: active, sort by SLA time left", admin, {"view": "active", "sort": "sla"}),
+        ("agent: active, sort by SLA time left", agent, {"view": "active", "sort": "sla"}),
     ]
     search = [
         ("admin: common word (\"order\"), active", admin, {"view": "active", "q": "order"}),
@@ -569,6 +588,8 @@ def main(argv=None) -> int:
     parser.add_argument("--reuse", action="store_true", help="reuse a kept database (skips generation)")
     parser.add_argument("--sqlite-analyze", action="store_true",
                         help="run ANALYZE on SQLite first (Parley itself does not; PostgreSQL's autovacuum does)")
+    parser.add_argument("--no-sla", action="store_true",
+                        help="time the pages without SLA policies (delete the brand's; rows then show no timer)")
     parser.add_argument("--only", default="", help="time only the cases whose name contains this")
     parser.add_argument("--priority-refresh", action="store_true",
                         help="also time the periodic priority refresh over the data set (writes to it)")
@@ -581,6 +602,22 @@ def main(argv=None) -> int:
         return run(args, label)
     finally:
         cleanup()
+
+
+def sla_setup(brand) -> None:
+    """SLA policies on business hours (the costlier case: every timer walks the calendar), so each
+    row shows its most urgent timer (parley.sla.listing). Created once; kept with --keep."""
+    from parley.sla.models import BusinessCalendar, SlaPolicy
+
+    if not BusinessCalendar.objects.filter(brand=brand, team__isnull=True).exists():
+        BusinessCalendar.objects.create(brand=brand, name="Office", config={
+            "timezone": "Europe/London", "hours": {d: [["09:00", "17:00"]] for d in ("mon", "tue", "wed", "thu", "fri")},
+            "holidays": ["2026-12-25", "2026-12-26"]})
+    if not SlaPolicy.objects.filter(brand=brand).exists():
+        SlaPolicy.objects.create(brand=brand, name="Urgent", position=10, min_priority=70, first_response_minutes=60,
+                                 next_response_minutes=60, resolution_minutes=8 * 60, business_hours=False)
+        SlaPolicy.objects.create(brand=brand, name="Standard", position=20, first_response_minutes=4 * 60,
+                                 next_response_minutes=2 * 60, resolution_minutes=3 * 8 * 60, business_hours=True)
 
 
 def run(args, label: str) -> int:
@@ -611,6 +648,12 @@ def run(args, label: str) -> int:
             cursor.execute("SELECT count(*) FROM sqlite_master WHERE name = 'sqlite_stat1'")
             analyzed = cursor.fetchone()[0] and cursor.execute("SELECT count(*) FROM sqlite_stat1").fetchone()[0] > 0
             label += ", with ANALYZE statistics" if analyzed else ", no ANALYZE statistics (as a fresh install)"
+    if args.no_sla:  # the pages as before SLA timers (no policy: no timer to judge)
+        from parley.sla.models import SlaPolicy
+
+        SlaPolicy.objects.filter(brand=data["brand"]).delete()
+    else:
+        sla_setup(data["brand"])
     posts, convs = Post.objects.count(), Conversation.objects.count()
     rows, worst = [], {"page": 0.0, "search": 0.0}
     load_before = os.getloadavg()[0]

@@ -18,6 +18,7 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("b/<slug:brand>/rules/", include("parley.routing.urls")),
     path("b/<slug:brand>/follow-ups/", include("parley.sla.urls")),
+    path("b/<slug:brand>/", include("parley.sla.urls_brand")),
     path("csat/<str:token>/", csat_views.survey, name="csat"),
     path("b/<slug:brand>/", include("parley.inbox.urls")),
     path("b/<slug:brand>/", include("parley.composer.urls")),

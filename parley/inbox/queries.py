@@ -30,6 +30,9 @@ SORTS = {
     "priority": ("-priority", F("waiting_since").asc(nulls_last=True), "id"),
     "recent": ("-last_post_at", "-id"),
 }
+# Sorts the database cannot do: the view orders these in Python (parley.sla.listing).
+PYTHON_SORTS = {"sla": "waiting"}  # name -> the SQL order the candidates are read in
+SLA_FILTERS = ("breached", "due_1h")
 
 
 class LiteralIn(Lookup):
@@ -133,6 +136,7 @@ class InboxFilter:
     private_data: bool | None = None
     topic: str = ""
     language: str = ""
+    sla: str = ""  # "breached" or "due_1h" (parley.sla.listing)
 
     @property
     def triage_filtered(self) -> bool:
@@ -164,7 +168,8 @@ class InboxFilter:
             tag=str(params.get("tag", ""))[:60],
             priority_min=_int("priority_min"),
             q=" ".join(str(params.get("q", "")).split())[:200],
-            sort=sort if sort in SORTS else "waiting",
+            sort=sort if sort in SORTS or sort in PYTHON_SORTS else "waiting",
+            sla=params.get("sla", "") if params.get("sla", "") in SLA_FILTERS else "",
             intent=_choice(params, "intent", INTENTS),
             sentiment=_choice(params, "sentiment", SENTIMENTS),
             outcome=_choice(params, "outcome", (*OUTCOMES, "unclear")),
@@ -237,8 +242,8 @@ def conversations(user, brand, f: InboxFilter) -> InboxQuerySet:
             qs.count_cap = TRIAGE_LIST_COUNT_CAP
     if f.q:
         qs = qs.filter(pk__in=conversation_ids_matching(brand, f.q))
-        return qs.order_by(*_sort_without_index(SORTS[f.sort]))
-    return qs.order_by(*SORTS[f.sort])
+        return qs.order_by(*_sort_without_index(SORTS[PYTHON_SORTS.get(f.sort, f.sort)]))
+    return qs.order_by(*SORTS[PYTHON_SORTS.get(f.sort, f.sort)])
 
 
 def _sort_without_index(order: tuple) -> list:

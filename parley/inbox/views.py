@@ -25,6 +25,8 @@ from django.views.decorators.http import require_POST
 
 from parley.accounts.models import Role, Team
 from parley.platforms.models import ChannelAccount
+from parley.sla import alerts as sla_alerts
+from parley.sla import listing as sla_listing
 from parley.triage import display as triage_display
 from parley.triage.actions import correct_triage
 from parley.triage.labels import INTENTS, OUTCOMES, SENTIMENTS
@@ -57,7 +59,9 @@ VIEW_TABS = [
     ("resolved", "Resolved"),
     ("closed", "Closed"),
 ]
-SORT_CHOICES = [("waiting", "Longest waiting"), ("priority", "Highest priority"), ("recent", "Most recent")]
+SORT_CHOICES = [("waiting", "Longest waiting"), ("priority", "Highest priority"), ("recent", "Most recent"),
+                ("sla", "Least SLA time left")]
+SLA_CHOICES = [("", "Any SLA state"), ("breached", "Breached"), ("due_1h", "Due within 1 h")]
 PRIORITY_CHOICES = [("", "Any priority"), ("25", "Normal and above"), ("50", "High and above"), ("75", "Urgent")]
 STATUS_FILTERS = [s for s in Status.choices if s[0] != Status.MERGED]
 SEVERITY_CHOICES = [("", "Any severity"), ("1", "1 and above"), ("2", "2 and above"), ("3", "3 and above"),
@@ -89,6 +93,8 @@ def _chrome(request, brand, role) -> dict:
         "brands": list(brands_for(request.user)),
         "can_write": can_write(request.user, brand),
         "now": timezone.now(),
+        # the header's SLA alert badge; a callable, so pages that do not show it do not query
+        "alert_count": lambda: sla_alerts.unseen_count(request.user, brand),
     }
 
 
@@ -176,8 +182,14 @@ def inbox(request, brand):
         .select_related("customer", "channel", "team", "assignee", "assignee__agent_profile")
         .prefetch_related("tags", "customer__identities")
     )
-    page = Paginator(qs, settings.PARLEY_INBOX_PAGE_SIZE).get_page(request.GET.get("page"))
+    now = timezone.now()
+    sla_capped = False
+    if f.sla or f.sort == "sla":
+        page, sla_capped = _sla_page(request, qs, brand, f, now)
+    else:
+        page = Paginator(qs, settings.PARLEY_INBOX_PAGE_SIZE).get_page(request.GET.get("page"))
     rows = list(page.object_list)
+    sla_listing.annotate(rows, brand.pk, now)
     triages = latest_inbound_triage(c.pk for c in rows)
     for conversation in rows:
         conversation.identity = _primary_identity(conversation)
@@ -188,6 +200,9 @@ def inbox(request, brand):
         **_filter_options(request.user, brand, role),
         "filter": f,
         "status_selected": f.statuses[0] if f.statuses else "",
+        "sla_choices": SLA_CHOICES,
+        "sla_capped": sla_capped,
+        "sla_scan_cap": settings.PARLEY_INBOX_SLA_SCAN_CAP,
         "page": page,
         "rows": rows,
         "tabs": _tabs(request, f, view_counts(request.user, brand)),
@@ -196,12 +211,24 @@ def inbox(request, brand):
         "clear_url": request.path + "?" + urlencode({"view": f.view}),
         "filtered": bool(
             f.q or f.statuses or f.tag or f.team or f.assignee or f.channel_id or f.platform
-            or f.priority_min is not None or f.sort != "waiting" or f.triage_filtered
+            or f.priority_min is not None or f.sort != "waiting" or f.triage_filtered or f.sla
         ),
         "triage_filtered": f.triage_filtered,
     }
     template = "inbox/_results.html" if _htmx_target(request) == "inbox-results" else "inbox/list.html"
     return _vary(render(request, template, context))
+
+
+def _sla_page(request, qs, brand, f: InboxFilter, now):
+    """A page of the list filtered or sorted by SLA (judged in Python: parley.sla.listing)."""
+    ids, capped = sla_listing.ranked_ids(qs, brand.pk, now, f.sla, f.sort == "sla",
+                                         settings.PARLEY_INBOX_SLA_SCAN_CAP)
+    page = Paginator(ids, settings.PARLEY_INBOX_PAGE_SIZE).get_page(request.GET.get("page"))
+    by_id = qs.model.objects.filter(pk__in=list(page.object_list)).select_related(
+        "customer", "channel", "team", "assignee", "assignee__agent_profile"
+    ).prefetch_related("tags", "customer__identities").in_bulk()
+    page.object_list = [by_id[pk] for pk in page.object_list if pk in by_id]
+    return page, capped
 
 
 # --- one conversation -------------------------------------------------------------------
@@ -240,28 +267,14 @@ def _has_triage(post) -> bool:
     return True
 
 
-def _span(delta) -> str:
-    minutes = int(abs(delta.total_seconds()) // 60)
-    hours, minutes = divmod(minutes, 60)
-    days, hours = divmod(hours, 24)
-    parts = [f"{days} d"] * bool(days) + [f"{hours} h"] * bool(hours) + [f"{minutes} min"] * (not days)
-    return " ".join(parts) or "0 min"
-
-
 def _sla_timers(conversation) -> list[dict]:
     """The conversation's running SLA timers, worded for the side panel (parley.sla.status)."""
     from parley.sla.status import conversation_timers
 
-    shown = []
-    for t in conversation_timers(conversation, timezone.now()):
-        if t.time_left is None:
-            text = "no due time"
-        elif t.time_left.total_seconds() < 0:
-            text = f"breached {_span(t.time_left)} ago"
-        else:
-            text = f"{_span(t.time_left)} left"
-        shown.append({"label": t.label, "state": t.state, "text": text, "due_at": t.due_at, "policy": t.policy})
-    return shown
+    return [
+        {"label": t.label, "state": t.state, "text": t.text, "due_at": t.due_at, "policy": t.policy}
+        for t in conversation_timers(conversation, timezone.now())
+    ]
 
 
 def close_book_context(request, conversation) -> dict:

@@ -285,3 +285,34 @@ def delete_rule(rule: RoutingRule, actor) -> None:
     with transaction.atomic():
         record(rule.brand, actor, "rule.deleted", rule, None, rule=rule.as_config())
         rule.delete()
+
+
+def move_rule(rule: RoutingRule, direction: str, actor) -> RoutingRule:
+    """Move a rule one place up or down; the brand's rules are renumbered 10, 20, 30, ... in the new order."""
+    if direction not in ("up", "down"):
+        raise inbox.ActionError("A rule moves up or down")
+    with transaction.atomic():
+        order = list(RoutingRule.objects.select_for_update().filter(brand=rule.brand_id).order_by("position", "id"))
+        at = next(i for i, r in enumerate(order) if r.pk == rule.pk)
+        to = at - 1 if direction == "up" else at + 1
+        if not 0 <= to < len(order):
+            return rule
+        order[at], order[to] = order[to], order[at]
+        for i, row in enumerate(order):
+            if row.position != (i + 1) * 10:
+                row.position = (i + 1) * 10
+                row.save(update_fields=["position", "updated_at"])
+        moved = order[to]
+        record(rule.brand, actor, "rule.moved", moved, None, direction=direction, position=moved.position)
+    rule.position = moved.position
+    return rule
+
+
+def set_rule_enabled(rule: RoutingRule, enabled: bool, actor) -> RoutingRule:
+    """Turn a rule on or off (audited); a disabled rule is kept but skipped by routing."""
+    with transaction.atomic():
+        if rule.enabled != enabled:
+            rule.enabled = enabled
+            rule.save(update_fields=["enabled", "updated_at"])
+            record(rule.brand, actor, "rule.enabled" if enabled else "rule.disabled", rule, None)
+    return rule

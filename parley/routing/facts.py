@@ -98,3 +98,29 @@ def agents_for(availabilities) -> list[Agent]:
             last_assigned_at=a.last_assigned_at, on_shift=shift.is_open if shift else None,
         ))
     return out
+
+
+def shifts_for(brand) -> list:
+    """The brand's agents' shifts and channel skills, as sla.coverage.Shift (for coverage gaps)."""
+    from parley.sla.calendar import Calendar
+    from parley.sla.coverage import Shift
+
+    from .models import AgentAvailability
+
+    return [
+        Shift(Calendar.from_config(a.shift) if a.shift else None, frozenset(a.platforms))
+        for a in AgentAvailability.objects.filter(brand=brand)
+    ]
+
+
+def coverage_for(brand, week_of, tz: ZoneInfo | None = None):
+    """(zone, platforms, {platform: uncovered (weekday, hour)}) for the brand's channels in the week of
+    `week_of`, shown in `tz` (default: the brand's calendar's zone)."""
+    from parley.platforms.models import ChannelAccount
+    from parley.sla import coverage
+
+    if tz is None:
+        calendar = brand_calendar(brand)
+        tz = calendar.tz if calendar else ZoneInfo("UTC")
+    platforms = sorted(set(ChannelAccount.objects.filter(brand=brand).values_list("platform", flat=True)))
+    return tz, platforms, coverage.gaps(shifts_for(brand), platforms, tz, week_of) if platforms else {}

@@ -119,7 +119,7 @@ ALL_FIELDS = TEXT_FIELDS | NUMBER_FIELDS | BOOL_FIELDS | LIST_FIELDS | set(TIME_
 OPS = {
     "text": {"keywords", "all_keywords", "not_keywords", "matches", "not_matches", "empty"},
     "str": {"eq", "ne", "in", "not_in", "empty"},
-    "num": {"eq", "ne", "gt", "gte", "lt", "lte", "between", "empty"},
+    "num": {"eq", "ne", "gt", "gte", "lt", "lte", "between", "in", "not_in", "empty"},
     "bool": {"is"},
     "list": {"contains", "contains_any", "not_contains", "empty"},
     "clock": {"between"},
@@ -296,6 +296,13 @@ def _make_test(kind: str, op: str, value) -> Callable[[Any], bool]:  # noqa: C90
                 raise RuleError("between needs [low, high]")
             low, high = _number(value[0], "low"), _number(value[1], "high")
             return lambda v: v is not None and low <= v <= high
+        if op in ("in", "not_in"):
+            if not isinstance(value, list) or not value:
+                raise RuleError(f"{op} needs a non-empty list of numbers")
+            numbers = {_number(v) for v in value}
+            if op == "in":
+                return lambda v: v is not None and not isinstance(v, (str, list, dict)) and v in numbers
+            return lambda v: v is None or isinstance(v, (str, list, dict)) or v not in numbers
         n = _number(value)
         compare = {
             "eq": lambda v: v == n, "ne": lambda v: v != n, "gt": lambda v: v > n,

@@ -11,3 +11,8 @@ urlpatterns = [
     path("<int:rule_id>/delete/", views.delete, name="delete"),
     path("preview/", views.preview, name="preview"),
 ]
+
+urlpatterns += [
+    path("<int:rule_id>/move/", views.move, name="move"),
+    path("<int:rule_id>/enabled/", views.toggle, name="toggle"),
+]

@@ -1,65 +1,52 @@
-"""The routing rules pages (admins and supervisors): list, edit with validation, preview.
+"""The routing rules pages (admins and supervisors): list, edit with the builder or JSON, preview,
+reorder, enable and disable.
 
-Views validate, call an action, render; the rules' logic lives in rules.py and actions.py.
+Views validate, call an action, render; the rules' logic lives in rules.py and actions.py, the
+editor's form in forms.py and builder.py.
 """
 
 from __future__ import annotations
-
-import json
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from parley.accounts.models import Team
 from parley.inbox.actions import ActionError
+from parley.inbox.queries import brand_agents
 from parley.inbox.views import _chrome
 
-from . import actions
+from . import actions, builder
 from .access import access_rule, access_rules_brand
+from .forms import STEPS, RuleForm
 from .models import RoutingRule
 from .rules import RuleError
-
-MAX_JSON = 50_000
-EXAMPLE_CONDITIONS = {"all": [{"field": "text", "op": "keywords", "value": ["refund", "charged twice"]}], "any": []}
-EXAMPLE_ACTIONS = [{"type": "set_team", "team": "billing"}, {"type": "add_tag", "tag": "refund"}]
-
-
-def _pretty(value) -> str:
-    return json.dumps(value, indent=2, ensure_ascii=False)
-
-
-def _form_data(post) -> tuple[dict, list[str]]:
-    """The rule a submitted form describes, and what is wrong with it."""
-    errors = []
-    data = {"name": post.get("name", ""), "stop": post.get("stop") == "on", "enabled": post.get("enabled") == "on"}
-    try:
-        data["position"] = int(post.get("position") or 0)
-    except ValueError:
-        errors.append("Position is a whole number")
-        data["position"] = 0
-    for field in ("conditions", "actions"):
-        raw = post.get(field, "")
-        if len(raw) > MAX_JSON:
-            errors.append(f"{field.title()} is longer than {MAX_JSON:,} characters")
-            data[field] = None
-            continue
-        try:
-            data[field] = json.loads(raw or ("{}" if field == "conditions" else "[]"))
-        except json.JSONDecodeError as exc:
-            errors.append(f"{field.title()} is not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})")
-            data[field] = None
-    return data, errors
 
 
 @login_required
 def rules(request, brand):
     brand, role = access_rules_brand(request.user, brand)
-    items = RoutingRule.objects.filter(brand=brand).order_by("position", "id")
+    items = list(RoutingRule.objects.filter(brand=brand).order_by("position", "id"))
     return render(request, "routing/rules.html", {
         **_chrome(request, brand, role),
-        "rules": [{"rule": r, "conditions": _pretty(r.conditions), "actions": _pretty(r.actions)} for r in items],
+        "rules": [{"rule": r, "said": builder.describe(r.conditions, r.actions), "first": i == 0,
+                   "last": i == len(items) - 1} for i, r in enumerate(items)],
     })
+
+
+def _editor_context(request, brand, role, rule, form: RuleForm, errors, preview=None) -> dict:
+    teams = list(Team.objects.filter(brand=brand).values_list("slug", "name"))
+    return {
+        **_chrome(request, brand, role), "rule": rule, "form": form, "errors": errors, "result": preview,
+        "fields": list(builder.FIELD_LABELS.items()), "action_types": list(builder.ACTION_LABELS.items()),
+        "teams": teams, "team_slugs": [slug for slug, _ in teams], "agents": list(brand_agents(brand).values_list("username", flat=True)[:300]),
+    }
+
+
+def _preview(brand, data) -> dict:
+    return actions.preview_rule(brand, {"name": data["name"], "conditions": data["conditions"],
+                                        "actions": data["actions"], "stop": data["stop"]})
 
 
 @login_required
@@ -67,9 +54,17 @@ def edit(request, brand, rule_id=None):
     brand, role = access_rules_brand(request.user, brand)
     rule = access_rule(request.user, brand, rule_id) if rule_id is not None else None
     errors: list[str] = []
-    if request.method == "POST":
-        data, errors = _form_data(request.POST)
-        if not errors:
+    result = None
+    if request.method != "POST":
+        last = RoutingRule.objects.filter(brand=brand).order_by("-position").values_list("position", flat=True).first()
+        form = RuleForm.for_rule(rule, position=(last or 0) + 10)
+        return render(request, "routing/edit.html", _editor_context(request, brand, role, rule, form, errors))
+    step = request.POST.get("step", "save")
+    step = step if step in STEPS or step.startswith("remove-") else "save"
+    form = RuleForm.from_post(request.POST, step)
+    if step in ("save", "save_json", "preview", "preview_json"):
+        data, errors = form.rule()
+        if not errors and step.startswith("save"):
             try:
                 rule = actions.save_rule(brand, data, request.user, rule)
             except ActionError as exc:
@@ -77,17 +72,12 @@ def edit(request, brand, rule_id=None):
             else:
                 messages.success(request, f"Rule “{rule.name}” saved.")
                 return redirect("routing:rules", brand=brand.slug)
-        form = {key: request.POST.get(key, "") for key in ("name", "position", "conditions", "actions")}
-        form.update(stop=request.POST.get("stop") == "on", enabled=request.POST.get("enabled") == "on")
-    elif rule is not None:
-        form = {"name": rule.name, "position": rule.position, "conditions": _pretty(rule.conditions),
-                "actions": _pretty(rule.actions), "stop": rule.stop, "enabled": rule.enabled}
+        if not errors and step.startswith("preview"):
+            result = _preview(brand, data)
     else:
-        last = RoutingRule.objects.filter(brand=brand).order_by("-position").values_list("position", flat=True).first()
-        form = {"name": "", "position": (last or 0) + 10, "conditions": _pretty(EXAMPLE_CONDITIONS),
-                "actions": _pretty(EXAMPLE_ACTIONS), "stop": False, "enabled": True}
-    return render(request, "routing/edit.html", {**_chrome(request, brand, role), "rule": rule, "form": form,
-                                                 "errors": errors}, status=422 if errors else 200)
+        errors = form.apply(step)
+    context = _editor_context(request, brand, role, rule, form, errors, result)
+    return render(request, "routing/edit.html", context, status=422 if errors else 200)
 
 
 @login_required
@@ -103,15 +93,42 @@ def delete(request, brand, rule_id):
 
 @login_required
 @require_POST
+def move(request, brand, rule_id):
+    """Move a rule one place up or down in the order."""
+    brand, _ = access_rules_brand(request.user, brand)
+    rule = access_rule(request.user, brand, rule_id)
+    direction = request.POST.get("direction")
+    if direction not in ("up", "down"):
+        messages.error(request, "Choose up or down.")
+    else:
+        actions.move_rule(rule, direction, request.user)
+    return redirect("routing:rules", brand=brand.slug)
+
+
+@login_required
+@require_POST
+def toggle(request, brand, rule_id):
+    """Enable or disable a rule."""
+    brand, _ = access_rules_brand(request.user, brand)
+    rule = access_rule(request.user, brand, rule_id)
+    enabled = request.POST.get("enabled") == "on"
+    actions.set_rule_enabled(rule, enabled, request.user)
+    messages.success(request, f"Rule “{rule.name}” {'enabled' if enabled else 'disabled'}.")
+    return redirect("routing:rules", brand=brand.slug)
+
+
+@login_required
+@require_POST
 def preview(request, brand):
     """What the rule in the form would have done to the brand's last 1,000 posts (changes nothing)."""
     brand, role = access_rules_brand(request.user, brand)
-    data, errors = _form_data(request.POST)
+    as_json = "json" in request.POST.getlist("source") or request.POST.get("step") == "preview_json"
+    form = RuleForm.from_post(request.POST, "preview_json" if as_json else "preview")
+    data, errors = form.rule()
     result = None
     if not errors:
         try:
-            result = actions.preview_rule(brand, {"name": data["name"], "conditions": data["conditions"],
-                                                  "actions": data["actions"], "stop": data["stop"]})
+            result = _preview(brand, data)
         except RuleError as exc:
             errors.append(str(exc))
     return render(request, "routing/_preview.html", {"brand": brand, "result": result, "errors": errors},

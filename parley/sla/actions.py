@@ -171,3 +171,16 @@ def remind_overdue(brand, now: datetime, actor="system") -> int:
                    assignee=follow_up.assignee.get_username() if follow_up.assignee else None)
         count += 1
     return count
+
+
+def mark_alerts_seen(alerts, actor, brand) -> int:
+    """Mark SLA alerts seen (they leave the header's count); audited once per call. Returns how many."""
+    from .models import SlaAlert
+
+    ids = list(alerts.filter(seen=False).values_list("pk", flat=True)[:1000])
+    if not ids:
+        return 0
+    with transaction.atomic():
+        SlaAlert.objects.filter(pk__in=ids).update(seen=True)
+        record(brand, actor, "sla.alerts_seen", brand, None, alerts=ids)
+    return len(ids)

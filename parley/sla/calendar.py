@@ -189,6 +189,16 @@ class Calendar:
         return timedelta(seconds=self._done(end.timestamp(), starts, ends, before)
                          - self._done(start.timestamp(), starts, ends, before))
 
+    def meter(self, first: datetime, last: datetime):
+        """A function of epoch seconds giving the opening seconds since a fixed origin, valid for instants
+        from `first` to `last`: elapsed(a, b) == meter(b) - meter(a) there. For judging many timers at once
+        with one window instead of one per call."""
+        if self.always_open:
+            return lambda at: at
+        starts, ends, before = self._window(self._local_date(first) - timedelta(days=1),
+                                            self._local_date(last) + timedelta(days=1))
+        return lambda at: self._done(at, starts, ends, before)
+
     @staticmethod
     def _done(at: float, starts, ends, before) -> float:
         i = bisect.bisect_right(starts, at) - 1

@@ -74,3 +74,9 @@ def warning(gap_map: dict[str, list[tuple[int, int]]]) -> str | None:
     if not parts:
         return None
     return "Nobody covers these hours; posts then wait unanswered in public. " + "; ".join(parts)
+
+
+def week_grid(missing: list[tuple[int, int]]) -> list[tuple[str, list[bool]]]:
+    """[(day name, [covered? for hours 0-23]), ...] Monday first, for a week-grid page."""
+    gaps = set(missing)
+    return [(DAY_NAMES[day], [(day, hour) not in gaps for hour in range(24)]) for day in range(7)]

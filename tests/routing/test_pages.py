@@ -42,7 +42,7 @@ def test_create_edit_and_delete_a_rule_are_audited(admin_client, brand):
     rule = RoutingRule.objects.get()
     assert rule.name == "Refunds" and rule.position == 5 and rule.enabled and not rule.stop
     page = admin_client.get(url("rules", brand)).content.decode()
-    assert "Refunds" in page and "set_team" in page
+    assert "Refunds" in page and "Send to team billing" in page and "Text of the post has any of the words refund" in page
     admin_client.post(url("edit", brand, rule_id=rule.pk), {"name": "Refunds!", "position": "5",
                                                             "conditions": CONDITIONS, "actions": ACTIONS, "stop": "on"})
     rule.refresh_from_db()

@@ -8,17 +8,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from django.core.management.base import BaseCommand, CommandError
 
 from parley.accounts.models import Brand
-from parley.platforms.models import ChannelAccount
-from parley.routing.models import AgentAvailability
+from parley.routing.facts import coverage_for
 from parley.sla import coverage
-from parley.sla.calendar import Calendar
-
-
-def shifts_for(brand) -> list[coverage.Shift]:
-    return [
-        coverage.Shift(Calendar.from_config(a.shift) if a.shift else None, frozenset(a.platforms))
-        for a in AgentAvailability.objects.filter(brand=brand)
-    ]
 
 
 class Command(BaseCommand):
@@ -30,25 +21,21 @@ class Command(BaseCommand):
         parser.add_argument("--week-of", default="", help="a date in the week to check (YYYY-MM-DD; default today)")
 
     def handle(self, *args, **options):
-        from parley.routing.facts import brand_calendar
-
         brand = Brand.objects.filter(slug=options["brand"]).first()
         if brand is None:
             raise CommandError(f"no brand {options['brand']!r}")
         try:
-            calendar = brand_calendar(brand)
-            tz = ZoneInfo(options["timezone"]) if options["timezone"] else (calendar.tz if calendar else ZoneInfo("UTC"))
+            tz = ZoneInfo(options["timezone"]) if options["timezone"] else None
         except (ZoneInfoNotFoundError, ValueError):
             raise CommandError(f"unknown time zone {options['timezone']!r}") from None
         try:
             week_of = date.fromisoformat(options["week_of"]) if options["week_of"] else date.today()
         except ValueError:
             raise CommandError("--week-of is a date (YYYY-MM-DD)") from None
-        platforms = sorted(set(ChannelAccount.objects.filter(brand=brand).values_list("platform", flat=True)))
+        tz, platforms, gaps = coverage_for(brand, week_of, tz)
         if not platforms:
             self.stdout.write("The brand has no channels.")
             return
-        gaps = coverage.gaps(shifts_for(brand), platforms, tz, week_of)
         for platform in platforms:
             missing = gaps[platform]
             self.stdout.write(f"{platform}: {168 - len(missing)} of 168 hours covered ({tz.key})")
