@@ -19,8 +19,26 @@ from .models import ChannelAccount, Tombstone, WebhookDelivery
 log = logging.getLogger(__name__)
 
 
-def process(delivery: WebhookDelivery) -> WebhookDelivery:
-    """Parse and apply; a body we cannot read, or an event that failed, leaves a dead letter to replay."""
+def process_many(delivery_ids: list[int]) -> dict:
+    """Process the named deliveries still queued, sharing channel look-ups; counts per final state."""
+    states: Counter = Counter()
+    channels: dict = {}
+    queued = WebhookDelivery.objects.filter(pk__in=delivery_ids, state=WebhookDelivery.State.QUEUED).order_by("pk")
+    for delivery in queued:
+        try:
+            states[process(delivery, channels).state] += 1
+        except Exception:  # noqa: BLE001 - e.g. the database went away; this delivery stays queued
+            log.exception("webhook delivery %s could not be processed", delivery.pk)
+            states["failed"] += 1
+    return dict(states)
+
+
+def process(delivery: WebhookDelivery, channels: dict | None = None) -> WebhookDelivery:
+    """Parse and apply; a body we cannot read, or an event that failed, leaves a dead letter to replay.
+
+    `channels` caches the channel look-up per (platform, account) across a batch of deliveries.
+    """
+    channels = {} if channels is None else channels
     delivery.attempts += 1
     delivery.save(update_fields=["attempts"])
     first = delivery.attempts == 1
@@ -34,16 +52,18 @@ def process(delivery: WebhookDelivery) -> WebhookDelivery:
     errors: list[str] = []
     unrouted: set[str] = set()
     for event in events:
-        channels = list(
-            ChannelAccount.objects.select_related("brand")
-            .filter(platform=event.platform, external_id=event.account_id)
-            .exclude(status=ChannelAccount.Status.DISABLED)
-        )
-        if not channels:
+        account = (event.platform, event.account_id)
+        if account not in channels:
+            channels[account] = list(
+                ChannelAccount.objects.select_related("brand")
+                .filter(platform=event.platform, external_id=event.account_id)
+                .exclude(status=ChannelAccount.Status.DISABLED)
+            )
+        if not channels[account]:
             unrouted.add(f"{event.platform}:{event.account_id}")
             counts["unrouted"] += 1
             continue
-        for channel in channels:
+        for channel in channels[account]:
             try:
                 with transaction.atomic():
                     counts[apply(channel, event, first)] += 1

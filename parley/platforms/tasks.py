@@ -11,6 +11,7 @@ log = logging.getLogger(__name__)
 
 @task()
 def process_delivery(delivery_id: int) -> str:
+    """One delivery (jobs queued before deliveries were processed in batches)."""
     from . import processing
     from .models import WebhookDelivery
 
@@ -18,6 +19,14 @@ def process_delivery(delivery_id: int) -> str:
     if delivery is None:
         return "missing"
     return processing.process(delivery).state
+
+
+@task()
+def process_deliveries(delivery_ids: list[int]) -> dict:
+    """The deliveries one intake batch stored, processed in order; one that fails never stops the others."""
+    from . import processing
+
+    return processing.process_many(delivery_ids)
 
 
 @task()

@@ -30,8 +30,8 @@ def test_signed_delivery_is_stored_raw_with_its_job(client, x_channel):
     delivery = WebhookDelivery.objects.get()
     assert bytes(delivery.body) == body and delivery.state == "queued"
     assert delivery.key == hashlib.sha256(body).hexdigest()
-    job = DBTaskResult.objects.filter(task_path="parley.platforms.tasks.process_delivery").latest("enqueued_at")
-    assert job.args_kwargs["args"] == [delivery.pk]
+    job = DBTaskResult.objects.filter(task_path="parley.platforms.tasks.process_deliveries").latest("enqueued_at")
+    assert job.args_kwargs["args"] == [[delivery.pk]]
     assert not Post.objects.exists()  # parsing happens in the task, not in the request
     process_queued()
     post = Post.objects.get()
