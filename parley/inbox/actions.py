@@ -23,7 +23,7 @@ from . import signals
 from . import threading as policy
 from .access import visible_conversations, can_write
 from .audit import record
-from .ingest import IncomingPost, validate
+from .ingest import IncomingPost, id_forms, validate
 from .models import ACTIVE_STATUSES, Conversation, Customer, Identity, Note, Post, Status, Tag
 from .timeline import PostMoment, summarise
 
@@ -161,7 +161,7 @@ def ingest_post(
     if problems:
         raise InvalidPost(problems)
     existing = Post.objects.filter(
-        brand=brand, platform=incoming.platform, platform_id=incoming.platform_id
+        brand=brand, platform=incoming.platform, platform_id__in=id_forms(incoming.platform_id)
     ).select_related("conversation").first()
     if existing is not None:
         return IngestResult(existing, False)

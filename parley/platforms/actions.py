@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from parley.inbox.actions import ActionError
 from parley.inbox.audit import record
+from parley.inbox.ingest import MAX_ID_CHARS
 from parley.inbox.models import Post
 
 from .base import Sent
@@ -94,7 +95,7 @@ def replay_delivery(delivery: WebhookDelivery, actor) -> WebhookDelivery:
 
 def remember_deletion(channel: ChannelAccount, platform: str, platform_id: str, at: datetime) -> None:
     Tombstone.objects.get_or_create(
-        brand=channel.brand, platform=platform, platform_id=platform_id[:128], defaults={"deleted_at": at}
+        brand=channel.brand, platform=platform, platform_id=platform_id[:MAX_ID_CHARS], defaults={"deleted_at": at}
     )
 
 

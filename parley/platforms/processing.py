@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from parley.inbox import actions as inbox
-from parley.inbox.ingest import AuthorData, IncomingPost
+from parley.inbox.ingest import AuthorData, IncomingPost, id_forms
 from parley.inbox.models import Post
 
 from . import actions, adapters
@@ -88,7 +88,7 @@ def process(delivery: WebhookDelivery, channels: dict | None = None) -> WebhookD
 def _stored(channel: ChannelAccount, platform: str, platform_id: str) -> Post | None:
     return (
         Post.objects.select_related("conversation", "brand")
-        .filter(brand=channel.brand, platform=platform, platform_id=platform_id)
+        .filter(brand=channel.brand, platform=platform, platform_id__in=id_forms(platform_id))
         .first()
     )
 
@@ -160,7 +160,9 @@ def _new_post(channel: ChannelAccount, post: IncomingPost, own: bool) -> str:
     result = inbox.ingest_post(channel.brand, channel, post, actor="webhook")
     if not result.created:
         return "duplicate"
-    tomb = Tombstone.objects.filter(brand=channel.brand, platform=post.platform, platform_id=post.platform_id).first()
+    tomb = Tombstone.objects.filter(
+        brand=channel.brand, platform=post.platform, platform_id__in=id_forms(post.platform_id)
+    ).first()
     if tomb is not None:
         inbox.mark_post_deleted(result.post, actor="platform", now=tomb.deleted_at)
         return "created_deleted"
