@@ -205,7 +205,8 @@ def main(argv=None) -> int:
     requests, unique = build_bodies(unique, args.duplicates)
     port = free_port()
     cli = [sys.executable, "-m", "parley.cli"]
-    server = subprocess.Popen([*cli, "serve", "--no-worker", "--port", str(port), "--workers", str(args.workers)],
+    server = subprocess.Popen([*cli, "serve", "--no-worker", "--port", str(port), "--workers", str(args.workers),
+                               "--no-access-log"],
                               env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     try:
         wait_for(port)
@@ -237,7 +238,7 @@ def main(argv=None) -> int:
     print(f"\n### Webhook intake, {label}, {datetime.now(timezone.utc):%Y-%m-%d}\n")
     print(f"Machine: {platform.node()}, {os.cpu_count()} CPUs ({platform.processor() or platform.machine()}), "
           f"load average before {os.getloadavg()[0]:.1f}; Python {platform.python_version()}; "
-          f"`parley serve --no-worker --workers {args.workers}`; client: {args.connections} keep-alive connections "
+          f"`parley serve --no-worker --no-access-log --workers {args.workers}`; client: {args.connections} keep-alive connections "
           f"in this process ({client_cpu:.1f} s CPU).\n")
     print("| offered | achieved | requests | 200 | other | p50 ms | p95 ms | p99 ms | unique ids | deliveries stored | posts | lost / doubled | dead | processing |")
     print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")

@@ -3,4 +3,9 @@ import os
 from django.core.asgi import get_asgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "parley.settings")
-application = get_asgi_application()
+django_application = get_asgi_application()
+
+from parley.platforms.intake import HookIntake  # noqa: E402 - needs Django set up first
+
+# Signed webhook POSTs are stored before Django's request cycle (parley/platforms/intake.py).
+application = HookIntake(django_application)

@@ -274,6 +274,8 @@ PARLEY_META_APP_SECRET = env_str("PARLEY_META_APP_SECRET", "")
 PARLEY_META_VERIFY_TOKEN = env_str("PARLEY_META_VERIFY_TOKEN", "")
 # Largest webhook body accepted (bytes); larger ones get 413.
 PARLEY_WEBHOOK_MAX_BYTES = env_int("PARLEY_WEBHOOK_MAX_BYTES", 1_048_576, 1024)
+# Most webhook deliveries one server process stores in one transaction (group commit, ASGI path).
+PARLEY_WEBHOOK_BATCH_MAX = env_int("PARLEY_WEBHOOK_BATCH_MAX", 256, 1)
 # Outbox: attempts before a send fails for good, first retry delay (doubles each time, capped), HTTP timeout.
 PARLEY_OUTBOX_MAX_ATTEMPTS = env_int("PARLEY_OUTBOX_MAX_ATTEMPTS", 6, 1)
 PARLEY_OUTBOX_BACKOFF_SECONDS = env_float("PARLEY_OUTBOX_BACKOFF_SECONDS", 30.0, 0.0)

@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from parley.accounts.models import Brand, Team
@@ -22,7 +23,7 @@ from . import signals
 from . import threading as policy
 from .access import visible_conversations, can_write
 from .audit import record
-from .ingest import IncomingPost, validate
+from .ingest import IncomingPost, id_forms, validate
 from .models import ACTIVE_STATUSES, Conversation, Customer, Identity, Note, Post, Status, Tag
 from .timeline import PostMoment, summarise
 
@@ -64,6 +65,11 @@ def upsert_identity(brand: Brand, platform: str, author) -> Identity:
 
     Profile fields only ever fill in or refresh; an empty value never erases a known one.
     """
+    return _upsert_identity(brand, platform, author)[0]
+
+
+def _upsert_identity(brand: Brand, platform: str, author) -> tuple[Identity, bool]:
+    """upsert_identity, and whether its customer is new (so has no conversation yet)."""
     identity = (
         Identity.objects.select_related("customer")
         .filter(brand=brand, platform=platform, platform_user_id=author.platform_user_id)
@@ -75,7 +81,7 @@ def upsert_identity(brand: Brand, platform: str, author) -> Identity:
         )
         try:
             with transaction.atomic():
-                return Identity.objects.create(
+                identity = Identity.objects.create(
                     brand=brand,
                     customer=customer,
                     original_customer=customer,
@@ -87,11 +93,12 @@ def upsert_identity(brand: Brand, platform: str, author) -> Identity:
                     followers=author.followers or 0,
                     verified=bool(author.verified),
                 )
+            return identity, True
         except IntegrityError:  # created concurrently
             customer.delete()
             return Identity.objects.select_related("customer").get(
                 brand=brand, platform=platform, platform_user_id=author.platform_user_id
-            )
+            ), False
     changed = []
     for name in ("handle", "display_name", "first_name"):
         value = getattr(author, name)
@@ -106,7 +113,7 @@ def upsert_identity(brand: Brand, platform: str, author) -> Identity:
         changed.append("verified")
     if changed:
         identity.save(update_fields=[*changed, "updated_at"])
-    return identity
+    return identity, False
 
 
 # --- ingestion ------------------------------------------------------------------------
@@ -154,7 +161,7 @@ def ingest_post(
     if problems:
         raise InvalidPost(problems)
     existing = Post.objects.filter(
-        brand=brand, platform=incoming.platform, platform_id=incoming.platform_id
+        brand=brand, platform=incoming.platform, platform_id__in=id_forms(incoming.platform_id)
     ).select_related("conversation").first()
     if existing is not None:
         return IngestResult(existing, False)
@@ -174,12 +181,13 @@ def ingest_post(
 
 def _ingest_new(brand, channel, incoming: IncomingPost, actor, received_at) -> Post:
     now = received_at or timezone.now()
-    identity = upsert_identity(brand, incoming.platform, incoming.author) if incoming.author else None
+    identity, new_customer = _upsert_identity(brand, incoming.platform, incoming.author) if incoming.author else (None, False)
     platform_posts = Post.objects.filter(brand=brand, platform=incoming.platform)
 
-    parent = None
-    if incoming.in_reply_to_id:
-        parent = platform_posts.filter(platform_id=incoming.in_reply_to_id).select_related("conversation").first()
+    # Posts named by the arriving one (the post it replies to, its thread's root) in one query.
+    named = {incoming.in_reply_to_id, incoming.platform_conversation_id} - {""}
+    by_id = {p.platform_id: p for p in platform_posts.filter(platform_id__in=named).select_related("conversation")}
+    parent = by_id.get(incoming.in_reply_to_id) if incoming.in_reply_to_id else None
     thread = None
     if incoming.platform_conversation_id:
         thread_post = (
@@ -187,37 +195,43 @@ def _ingest_new(brand, channel, incoming: IncomingPost, actor, received_at) -> P
             .select_related("conversation")
             .order_by("-created_at")
             .first()
-        )
-        if thread_post is None:
-            thread_post = platform_posts.filter(platform_id=incoming.platform_conversation_id).select_related(
-                "conversation"
-            ).first()
+        ) or by_id.get(incoming.platform_conversation_id)
         thread = thread_post.conversation if thread_post else None
     author_latest = None
-    if incoming.inbound and identity is not None:
+    if incoming.inbound and identity is not None and not new_customer:
         author_latest = (
             Conversation.objects.filter(brand=brand, customer=identity.customer, channel=channel)
             .exclude(status=Status.MERGED)
             .order_by("-last_post_at")
             .first()
         )
-    orphan_ids = set(
-        platform_posts.filter(in_reply_to_id=incoming.platform_id).values_list("conversation_id", flat=True)
-    ) | set(platform_posts.filter(platform_conversation_id=incoming.platform_id).values_list("conversation_id", flat=True))
-    orphans = [_live(c) for c in Conversation.objects.filter(pk__in=orphan_ids)]
+    # Posts that arrived before this one and answer it or name it as their thread (out of order).
+    waiting = list(
+        platform_posts.filter(
+            Q(in_reply_to_id=incoming.platform_id) | Q(platform_conversation_id=incoming.platform_id)
+        ).values_list("conversation_id", "in_reply_to_id", "parent_id")
+    )
+    orphans = [_live(c) for c in Conversation.objects.filter(pk__in={row[0] for row in waiting})] if waiting else []
+    parent_thread, thread = (_live(parent.conversation) if parent else None), _live(thread)
+    known = {c.pk: c for c in (parent_thread, thread, author_latest, *orphans) if c is not None}
 
     decision = policy.decide(
         policy.Arrival(incoming.inbound, incoming.created_at),
         policy.Candidates(
-            parent=_ref(_live(parent.conversation)) if parent else None,
-            platform_thread=_ref(_live(thread)),
+            parent=_ref(parent_thread),
+            platform_thread=_ref(thread),
             author_latest=_ref(author_latest),
             orphans=tuple(_ref(c) for c in orphans if c is not None),
         ),
         reopen_window(brand),
     )
 
+    first_times = None
+    if decision.action == policy.NEW and not decision.merge_ids:
+        # The post is the conversation's only one: its times need no second look at the database.
+        first_times = summarise([PostMoment(incoming.inbound, incoming.created_at)])
     if decision.action == policy.NEW:
+        times = first_times or summarise([])
         conversation = Conversation.objects.create(
             brand=brand,
             customer=identity.customer if identity and incoming.inbound else None,
@@ -228,10 +242,13 @@ def _ingest_new(brand, channel, incoming: IncomingPost, actor, received_at) -> P
             started_public=incoming.visibility == "public",
             created_at=incoming.created_at,
             last_post_at=incoming.created_at,
+            last_inbound_at=times.last_inbound_at,
+            waiting_since=times.waiting_since,
+            first_response_at=times.first_response_at,
         )
         record(brand, actor, "conversation.created", conversation, conversation, reason=decision.reason)
     else:
-        conversation = Conversation.objects.get(pk=decision.conversation_id)
+        conversation = known.get(decision.conversation_id) or Conversation.objects.get(pk=decision.conversation_id)
         if decision.action == policy.REOPEN:
             conversation.status = Status.OPEN
             conversation.resolved_at = None
@@ -273,11 +290,13 @@ def _ingest_new(brand, channel, incoming: IncomingPost, actor, received_at) -> P
         raw=incoming.raw,
         delivery_status=Post.Delivery.SENT if not incoming.inbound else Post.Delivery.NONE,
     )
-    platform_posts.filter(in_reply_to_id=incoming.platform_id, parent__isnull=True).update(parent=post)
+    if any(reply_to == incoming.platform_id and parent_id is None for _, reply_to, parent_id in waiting):
+        platform_posts.filter(in_reply_to_id=incoming.platform_id, parent__isnull=True).update(parent=post)
     if conversation.created_at > post.created_at:
         conversation.created_at = post.created_at
         _touch(conversation, "created_at")
-    refresh_times(conversation)
+    if first_times is None:
+        refresh_times(conversation)
     return post
 
 

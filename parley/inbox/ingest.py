@@ -8,6 +8,7 @@ importer can report the line and go on.
 
 from __future__ import annotations
 
+import hashlib
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -18,8 +19,13 @@ KINDS = ("post", "comment", "reply", "mention", "quote", "dm", "review", "email"
 DIRECTIONS = ("in", "out")
 VISIBILITIES = ("public", "private")
 PRIVATE_KINDS = ("dm", "email")
-MAX_ID_CHARS = 128
+MAX_ID_CHARS = 512  # Post.platform_id, in_reply_to_id, platform_conversation_id
+MAX_USER_ID_CHARS = 128  # Identity.platform_user_id
 MAX_NAME_CHARS = 200
+# Until ids were widened to 512 characters, ids longer than 128 (Instagram message ids run to
+# ~180) were stored as "sha256:" + their hex digest; the migration rewrote the rows whose raw
+# payload held the id, and look-ups also try the digest so that any other old row is still found.
+LEGACY_ID_CHARS = 128
 
 
 @dataclass
@@ -69,6 +75,18 @@ def clean_text(text: str, max_chars: int) -> tuple[str, bool]:
     if len(text) > max_chars:
         return text[:max_chars], True
     return text, False
+
+
+def digested_id(platform_id: str) -> str:
+    """The form an id longer than LEGACY_ID_CHARS was stored under before ids were widened."""
+    return "sha256:" + hashlib.sha256(platform_id.encode()).hexdigest()
+
+
+def id_forms(platform_id: str) -> list[str]:
+    """Every form `platform_id` may be stored under: itself, and its old digest when it is long."""
+    if len(platform_id) > LEGACY_ID_CHARS:
+        return [platform_id, digested_id(platform_id)]
+    return [platform_id]
 
 
 def clean_raw(value):
@@ -121,8 +139,8 @@ def validate(post: IncomingPost, max_chars: int) -> list[str]:
         post.author.platform_user_id = str(post.author.platform_user_id or "").strip()
         if not post.author.platform_user_id:
             problems.append("author has no platform user id")
-        elif len(post.author.platform_user_id) > MAX_ID_CHARS:
-            problems.append(f"author id longer than {MAX_ID_CHARS} characters")
+        elif len(post.author.platform_user_id) > MAX_USER_ID_CHARS:
+            problems.append(f"author id longer than {MAX_USER_ID_CHARS} characters")
         for name in ("handle", "display_name", "first_name"):
             value, _ = clean_text(str(getattr(post.author, name) or ""), MAX_NAME_CHARS)
             setattr(post.author, name, value.strip())

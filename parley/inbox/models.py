@@ -216,7 +216,7 @@ class Post(models.Model):
     )
     platform = models.CharField(max_length=20, choices=Platform.choices)
     # The platform's id; null for an outbound reply not yet delivered.
-    platform_id = models.CharField(max_length=128, null=True, blank=True)
+    platform_id = models.CharField(max_length=512, null=True, blank=True)
     kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.POST)
     direction = models.CharField(max_length=3, choices=Direction.choices, default=Direction.INBOUND)
     visibility = models.CharField(max_length=10, choices=Visibility.choices, default=Visibility.PUBLIC)
@@ -230,8 +230,8 @@ class Post(models.Model):
     parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="children")
     # Platform id of the post this one answers; kept so that a reply stored
     # before its parent is linked when the parent arrives.
-    in_reply_to_id = models.CharField(max_length=128, blank=True, default="")
-    platform_conversation_id = models.CharField(max_length=128, blank=True, default="")
+    in_reply_to_id = models.CharField(max_length=512, blank=True, default="")
+    platform_conversation_id = models.CharField(max_length=512, blank=True, default="")
     url = models.URLField(max_length=500, blank=True)
     created_at = models.DateTimeField()
     received_at = models.DateTimeField()
@@ -258,6 +258,8 @@ class Post(models.Model):
             models.Index(fields=["brand", "platform", "in_reply_to_id"], name="post_in_reply_to"),
             models.Index(fields=["brand", "platform", "platform_conversation_id"], name="post_platform_conv"),
             models.Index(fields=["brand", "received_at"], name="post_brand_received"),
+            # The inbox and reports: a brand's inbound (or outbound) posts by time.
+            models.Index(fields=["brand", "direction", "created_at"], name="post_brand_dir_created"),
         ]
 
     def __str__(self) -> str:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import logging
 from datetime import datetime
+from typing import Sequence
 
 from django.db import IntegrityError, transaction
 from django.db.models import F
@@ -13,6 +14,7 @@ from django.utils import timezone
 
 from parley.inbox.actions import ActionError
 from parley.inbox.audit import record
+from parley.inbox.ingest import MAX_ID_CHARS
 from parley.inbox.models import Post
 
 from .base import Sent
@@ -24,24 +26,51 @@ log = logging.getLogger(__name__)
 # --- webhooks --------------------------------------------------------------------------------
 
 
-def accept_delivery(family: str, body: bytes, now: datetime | None = None) -> tuple[WebhookDelivery, bool]:
-    """Store a verified body and its processing job in one transaction; a redelivery is recognised."""
+def accept_deliveries(items: Sequence[tuple[str, bytes]], now: datetime | None = None) -> list[tuple[int, bool]]:
+    """Store verified bodies with their processing job in one transaction (a group commit).
+
+    `items` are (platform family, body); the answer is (delivery id, created) for each, in order. A
+    body already stored, or twice in `items`, is a redelivery: stored once, queued once. The new
+    deliveries of the batch share one `process_deliveries` job, written in the same transaction.
+    """
     from . import tasks
 
-    key = hashlib.sha256(body).hexdigest()
-    # Insert first (one statement in the common case); the unique constraint recognises a redelivery.
+    now = now or timezone.now()
+    keyed = [(family, hashlib.sha256(body).hexdigest(), body) for family, body in items]
     try:
         with transaction.atomic():
-            delivery = WebhookDelivery.objects.create(
-                platform=family, key=key, body=body, received_at=now or timezone.now()
-            )
-            tasks.process_delivery.enqueue(delivery.pk)
-            return delivery, True
+            known = _stored_keys(keyed)
+            fresh: dict[tuple[str, str], WebhookDelivery] = {}
+            for family, key, body in keyed:
+                if (family, key) not in known and (family, key) not in fresh:
+                    fresh[(family, key)] = WebhookDelivery(platform=family, key=key, body=body, received_at=now)
+            created = WebhookDelivery.objects.bulk_create(list(fresh.values()))
+            if created:
+                tasks.process_deliveries.enqueue([delivery.pk for delivery in created])
     except IntegrityError:
-        existing = WebhookDelivery.objects.filter(platform=family, key=key).first()
+        # Another process stored one of these bodies since we looked (PostgreSQL, several servers):
+        # store them one by one; each recognises its own redelivery.
+        if len(items) > 1:
+            return [accept_deliveries([item], now)[0] for item in items]
+        family, key, _ = keyed[0]
+        existing = WebhookDelivery.objects.filter(platform=family, key=key).values_list("pk", flat=True).first()
         if existing is None:
             raise
-        return existing, False
+        return [(existing, False)]
+    results = []
+    for family, key, _ in keyed:
+        delivery = fresh.pop((family, key), None)
+        if delivery is not None:
+            known[(family, key)] = delivery.pk
+            results.append((delivery.pk, True))
+        else:
+            results.append((known[(family, key)], False))
+    return results
+
+
+def _stored_keys(keyed) -> dict[tuple[str, str], int]:
+    found = WebhookDelivery.objects.filter(key__in={key for _, key, _ in keyed}).values_list("platform", "key", "pk")
+    return {(platform, key): pk for platform, key, pk in found}
 
 
 def accept_polled_mail(channel: ChannelAccount, body: bytes, now: datetime, error: str = "") -> tuple[WebhookDelivery, bool]:
@@ -76,14 +105,14 @@ def replay_delivery(delivery: WebhookDelivery, actor) -> WebhookDelivery:
     with transaction.atomic():
         delivery.state = WebhookDelivery.State.QUEUED
         delivery.save(update_fields=["state"])
-        tasks.process_delivery.enqueue(delivery.pk)
+        tasks.process_deliveries.enqueue([delivery.pk])
         record(None, actor, "webhook.replayed", delivery, None, platform=delivery.platform)
     return delivery
 
 
 def remember_deletion(channel: ChannelAccount, platform: str, platform_id: str, at: datetime) -> None:
     Tombstone.objects.get_or_create(
-        brand=channel.brand, platform=platform, platform_id=platform_id[:128], defaults={"deleted_at": at}
+        brand=channel.brand, platform=platform, platform_id=platform_id[:MAX_ID_CHARS], defaults={"deleted_at": at}
     )
 
 

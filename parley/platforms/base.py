@@ -8,25 +8,19 @@ An adapter (x/, meta/, ...) holds three modules of the same shape:
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from parley.inbox.ingest import IncomingPost, clean_raw  # noqa: F401 - clean_raw is re-exported for processing
-
-
-MAX_ID_CHARS = 128  # Post.platform_id
+from parley.inbox.ingest import MAX_ID_CHARS, IncomingPost, clean_raw, digested_id  # noqa: F401 - clean_raw re-exported
 
 
 def stored_id(platform_id: str) -> str:
-    """The id we store: the platform's own, or a stable digest of it when longer than our column
-    (Instagram message ids run to ~180 characters)."""
+    """The id we store: the platform's own (Instagram message ids run to ~180 characters), or a
+    stable digest of it in the rare case it is longer than our column."""
     platform_id = str(platform_id or "")
     if len(platform_id) <= MAX_ID_CHARS:
         return platform_id
-    return "sha256:" + hashlib.sha256(platform_id.encode()).hexdigest()
-
-
+    return digested_id(platform_id)
 
 
 class ParseError(ValueError):

@@ -159,7 +159,7 @@ class Tombstone(models.Model):
 
     brand = models.ForeignKey(Brand, on_delete=models.CASCADE, related_name="+")
     platform = models.CharField(max_length=20)
-    platform_id = models.CharField(max_length=128)
+    platform_id = models.CharField(max_length=512)
     deleted_at = models.DateTimeField()
 
     class Meta:

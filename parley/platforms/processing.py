@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from parley.inbox import actions as inbox
-from parley.inbox.ingest import AuthorData, IncomingPost
+from parley.inbox.ingest import AuthorData, IncomingPost, id_forms
 from parley.inbox.models import Post
 
 from . import actions, adapters
@@ -19,8 +19,26 @@ from .models import ChannelAccount, Tombstone, WebhookDelivery
 log = logging.getLogger(__name__)
 
 
-def process(delivery: WebhookDelivery) -> WebhookDelivery:
-    """Parse and apply; a body we cannot read, or an event that failed, leaves a dead letter to replay."""
+def process_many(delivery_ids: list[int]) -> dict:
+    """Process the named deliveries still queued, sharing channel look-ups; counts per final state."""
+    states: Counter = Counter()
+    channels: dict = {}
+    queued = WebhookDelivery.objects.filter(pk__in=delivery_ids, state=WebhookDelivery.State.QUEUED).order_by("pk")
+    for delivery in queued:
+        try:
+            states[process(delivery, channels).state] += 1
+        except Exception:  # noqa: BLE001 - e.g. the database went away; this delivery stays queued
+            log.exception("webhook delivery %s could not be processed", delivery.pk)
+            states["failed"] += 1
+    return dict(states)
+
+
+def process(delivery: WebhookDelivery, channels: dict | None = None) -> WebhookDelivery:
+    """Parse and apply; a body we cannot read, or an event that failed, leaves a dead letter to replay.
+
+    `channels` caches the channel look-up per (platform, account) across a batch of deliveries.
+    """
+    channels = {} if channels is None else channels
     delivery.attempts += 1
     delivery.save(update_fields=["attempts"])
     first = delivery.attempts == 1
@@ -39,12 +57,14 @@ def process(delivery: WebhookDelivery) -> WebhookDelivery:
     if scope and family == "email":
         events = events[:1]  # one event per recipient address, all the same message
     for event in events:
-        channels = _channels(event, family, scope)
-        if not channels:
+        account = (event.platform, event.account_id, scope)
+        if account not in channels:
+            channels[account] = _channels(event, family, scope)
+        if not channels[account]:
             unrouted.add(f"{event.platform}:{event.account_id}")
             counts["unrouted"] += 1
             continue
-        for channel in channels:
+        for channel in channels[account]:
             try:
                 with transaction.atomic():
                     counts[apply(channel, event, first)] += 1
@@ -79,7 +99,7 @@ def _channels(event: Event, family: str, scope: str) -> list[ChannelAccount]:
 def _stored(channel: ChannelAccount, platform: str, platform_id: str) -> Post | None:
     return (
         Post.objects.select_related("conversation", "brand")
-        .filter(brand=channel.brand, platform=platform, platform_id=platform_id)
+        .filter(brand=channel.brand, platform=platform, platform_id__in=id_forms(platform_id))
         .first()
     )
 
@@ -151,7 +171,9 @@ def _new_post(channel: ChannelAccount, post: IncomingPost, own: bool) -> str:
     result = inbox.ingest_post(channel.brand, channel, post, actor="webhook")
     if not result.created:
         return "duplicate"
-    tomb = Tombstone.objects.filter(brand=channel.brand, platform=post.platform, platform_id=post.platform_id).first()
+    tomb = Tombstone.objects.filter(
+        brand=channel.brand, platform=post.platform, platform_id__in=id_forms(post.platform_id)
+    ).first()
     if tomb is not None:
         inbox.mark_post_deleted(result.post, actor="platform", now=tomb.deleted_at)
         return "created_deleted"

@@ -15,6 +15,7 @@ PRIORITY = 10
 
 @task(priority=PRIORITY)
 def process_delivery(delivery_id: int) -> str:
+    """One delivery (jobs queued before deliveries were processed in batches)."""
     from . import processing
     from .models import WebhookDelivery
 
@@ -22,6 +23,14 @@ def process_delivery(delivery_id: int) -> str:
     if delivery is None:
         return "missing"
     return processing.process(delivery).state
+
+
+@task(priority=PRIORITY)
+def process_deliveries(delivery_ids: list[int]) -> dict:
+    """The deliveries one intake batch stored, processed in order; one that fails never stops the others."""
+    from . import processing
+
+    return processing.process_many(delivery_ids)
 
 
 @task(priority=PRIORITY)

@@ -3,49 +3,33 @@ store it with its processing job, acknowledge at once."""
 
 from __future__ import annotations
 
-import logging
-
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from django.http import HttpResponse, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 
-from . import actions
-from .email import webhooks as mail
+from . import actions, intake
 from .meta import webhooks as meta
 from .x import webhooks as x
-
-log = logging.getLogger(__name__)
-
 
 def _plain(status: int, text: str) -> HttpResponse:
     return HttpResponse(text, status=status, content_type="text/plain; charset=utf-8")
 
 
-def _receive(request, family: str, secret: str, header: str, signature_ok) -> HttpResponse:
-    if not secret:
-        return _plain(503, f"{family} webhooks are not configured on this server")
-    limit = settings.PARLEY_WEBHOOK_MAX_BYTES
-    try:
-        declared = int(request.META.get("CONTENT_LENGTH") or 0)
-    except ValueError:
-        return _plain(400, "bad Content-Length")
-    if declared > limit:
-        return _plain(413, f"body larger than {limit} bytes")
-    try:
-        body = request.body
-    except RequestDataTooBig:
-        return _plain(413, f"body larger than {limit} bytes")
-    if len(body) > limit:
-        return _plain(413, f"body larger than {limit} bytes")
-    signature = request.headers.get(header, "")
-    if not signature:
-        return _plain(401, f"missing {header}")
-    if not signature_ok(secret, body, signature):
-        log.warning("%s webhook with a bad signature from %s", family, request.META.get("REMOTE_ADDR"))
-        return _plain(403, "bad signature")
-    delivery, created = actions.accept_delivery(family, body)
-    return JsonResponse({"received": True, "duplicate": not created})
+def _receive(request, family: "str | intake.Family") -> HttpResponse:
+    hook = intake.FAMILIES[family] if isinstance(family, str) else family
+    refusal = intake.refusal_before_body(hook, request.META.get("CONTENT_LENGTH"))
+    if refusal is None:
+        try:
+            body = request.body
+        except RequestDataTooBig:
+            return _plain(413, f"body larger than {settings.PARLEY_WEBHOOK_MAX_BYTES} bytes")
+        refusal = intake.refusal_for_body(hook, body, request.headers.get(hook.header, ""),
+                                          request.META.get("REMOTE_ADDR", ""))
+    if refusal is not None:
+        return _plain(*refusal)
+    [(_, created)] = actions.accept_deliveries([(hook.name, body)])
+    return HttpResponse(intake.acknowledgement(created), content_type="application/json")
 
 
 @csrf_exempt
@@ -59,7 +43,7 @@ def x_webhook(request):
             return _plain(400, "crc_token missing")
         return JsonResponse(x.crc_response(secret, token))
     if request.method == "POST":
-        return _receive(request, "x", x.app_secret(), x.SIGNATURE_HEADER, x.signature_ok)
+        return _receive(request, "x")
     return _plain(405, "GET or POST")
 
 
@@ -71,7 +55,7 @@ def meta_webhook(request):
             return _plain(403, "verify token mismatch")
         return _plain(200, answer)
     if request.method == "POST":
-        return _receive(request, "meta", meta.app_secrets(), meta.SIGNATURE_HEADER, meta.signature_ok_any)
+        return _receive(request, "meta")
     return _plain(405, "GET or POST")
 
 
@@ -90,9 +74,8 @@ def instagram_channel_webhook(request, channel_id: int):
     if request.method != "POST":
         return _plain(405, "GET or POST")
     secret = channel.get_credentials().get("app_secret", "")
-    return _receive(request, f"meta:{channel_id}", secret, meta.SIGNATURE_HEADER, meta.signature_ok)
-
-
+    hook = intake.Family(f"meta:{channel_id}", lambda: secret, meta.SIGNATURE_HEADER, meta.signature_ok)
+    return _receive(request, hook)
 
 
 @csrf_exempt
@@ -100,4 +83,4 @@ def email_webhook(request):
     """Raw RFC 5322 messages from the mail relay."""
     if request.method != "POST":
         return _plain(405, "POST")
-    return _receive(request, "email", mail.app_secret(), mail.SIGNATURE_HEADER, mail.signature_ok)
+    return _receive(request, "email")

@@ -131,7 +131,7 @@ def test_pending_customer_becomes_open_when_customer_writes(brand, channel):
         (dict(direction="sideways"), "unknown direction"),
         (dict(author=None), "needs an author"),
         (dict(platform_id=""), "missing platform id"),
-        (dict(platform_id="x" * 200), "longer than"),
+        (dict(platform_id="x" * 600), "longer than"),  # ids are up to 512 characters
         (dict(likes=-1), "likes"),
     ],
 )

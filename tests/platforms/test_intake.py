@@ -30,8 +30,8 @@ def test_signed_delivery_is_stored_raw_with_its_job(client, x_channel):
     delivery = WebhookDelivery.objects.get()
     assert bytes(delivery.body) == body and delivery.state == "queued"
     assert delivery.key == hashlib.sha256(body).hexdigest()
-    job = DBTaskResult.objects.filter(task_path="parley.platforms.tasks.process_delivery").latest("enqueued_at")
-    assert job.args_kwargs["args"] == [delivery.pk]
+    job = DBTaskResult.objects.filter(task_path="parley.platforms.tasks.process_deliveries").latest("enqueued_at")
+    assert job.args_kwargs["args"] == [[delivery.pk]]
     assert not Post.objects.exists()  # parsing happens in the task, not in the request
     process_queued()
     post = Post.objects.get()
@@ -164,7 +164,7 @@ def test_prune_keeps_dead_letters_and_recent_deliveries(client, x_channel):
 def test_an_unusable_event_makes_a_dead_letter_but_the_others_are_stored(client, x_channel):
     body = json.loads(shared("x_aaa_tweet_create_events_mention.json"))
     bad = json.loads(json.dumps(body["tweet_create_events"][0]))
-    bad["id_str"] = "9" * 200  # longer than any platform id
+    bad["id_str"] = "9" * 600  # longer than any platform id
     body["tweet_create_events"].append(bad)
     delivery = deliver(client, "x", json.dumps(body).encode())
     assert delivery.state == "dead" and "platform id longer than" in delivery.error

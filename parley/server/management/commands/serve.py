@@ -18,6 +18,7 @@ class Command(BaseCommand):
         parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
         parser.add_argument("--no-worker", action="store_true", help="Do not start the background worker.")
         parser.add_argument("--workers", type=int, default=1, help="Web server processes.")
+        parser.add_argument("--no-access-log", action="store_true", help="Do not log each request (high webhook rates).")
 
     def handle(self, *args, **opts):
         import uvicorn
@@ -35,6 +36,7 @@ class Command(BaseCommand):
                 port=opts["port"],
                 workers=opts["workers"],
                 log_level="info",
+                access_log=not opts["no_access_log"],
                 lifespan="off",
             )
         finally:

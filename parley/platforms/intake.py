@@ -1,0 +1,219 @@
+"""Webhook intake: the checks every delivery passes before it is stored, and the fast ASGI path.
+
+Both ways in share `refusal_before_body` and `refusal_for_body`:
+- `webhooks.py`'s Django views (WSGI, the test client, the platforms' GET challenges);
+- `HookIntake`, which `parley.asgi` puts in front of Django: a signed POST to /hooks/x|meta|email/
+  is read, verified and stored without Django's request cycle (no middleware, no thread per
+  request) and handed to one `GroupCommit` writer thread per process, which stores everything
+  waiting in one transaction (`actions.accept_deliveries`) and answers each request when that
+  transaction has committed. Nothing is acknowledged before it is stored with its job.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import concurrent.futures
+import json
+import logging
+import queue
+import threading
+from dataclasses import dataclass
+from typing import Callable
+
+from django.conf import settings
+
+from .email import webhooks as mail
+from .meta import webhooks as meta
+from .x import webhooks as x
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Family:
+    name: str
+    secret: Callable[[], object]  # a secret, or a tuple of secrets any of which may sign
+    header: str
+    signature_ok: Callable[[object, bytes, str], bool]
+
+
+FAMILIES = {
+    "x": Family("x", x.app_secret, x.SIGNATURE_HEADER, x.signature_ok),
+    # Meta deliveries may be signed with the Facebook app's secret or, for "Instagram API with
+    # Instagram Login", the Instagram app's: either is accepted.
+    "meta": Family("meta", meta.app_secrets, meta.SIGNATURE_HEADER, meta.signature_ok_any),
+    "email": Family("email", mail.app_secret, mail.SIGNATURE_HEADER, mail.signature_ok),
+}
+PATHS = {f"/hooks/{name}/": family for name, family in FAMILIES.items()}
+
+Refusal = tuple[int, str]
+
+
+def refusal_before_body(family: Family, content_length: str | None) -> Refusal | None:
+    """What is wrong before the body is read: not configured (503), bad or too large a length."""
+    if not family.secret():
+        return 503, f"{family.name} webhooks are not configured on this server"
+    try:
+        declared = int(content_length or 0)
+    except ValueError:
+        return 400, "bad Content-Length"
+    if declared > settings.PARLEY_WEBHOOK_MAX_BYTES:
+        return 413, f"body larger than {settings.PARLEY_WEBHOOK_MAX_BYTES} bytes"
+    return None
+
+
+def refusal_for_body(family: Family, body: bytes, signature: str, client: str = "") -> Refusal | None:
+    """What is wrong with a read body: too large (413), unsigned (401), signed wrongly (403)."""
+    if len(body) > settings.PARLEY_WEBHOOK_MAX_BYTES:
+        return 413, f"body larger than {settings.PARLEY_WEBHOOK_MAX_BYTES} bytes"
+    if not signature:
+        return 401, f"missing {family.header}"
+    if not family.signature_ok(family.secret(), body, signature):
+        log.warning("%s webhook with a bad signature from %s", family.name, client)
+        return 403, "bad signature"
+    return None
+
+
+def acknowledgement(created: bool) -> bytes:
+    return json.dumps({"received": True, "duplicate": not created}).encode()
+
+
+# --- group commit ------------------------------------------------------------------------------
+
+
+class GroupCommit:
+    """One writer thread: whatever deliveries are waiting when it is free are stored in one transaction.
+
+    Under load a batch forms by itself while the previous one commits (no waiting to fill it), so a
+    quiet server answers at once and a busy one pays for one transaction per batch, not per request.
+    """
+
+    def __init__(self, max_batch: int | None = None):
+        self.max_batch = max_batch or settings.PARLEY_WEBHOOK_BATCH_MAX
+        self._queue: queue.SimpleQueue = queue.SimpleQueue()
+        self._thread: threading.Thread | None = None
+        self._lock = threading.Lock()
+
+    def submit(self, family: str, body: bytes) -> concurrent.futures.Future:
+        """A future of (delivery id, created) resolved once the body is committed with its job."""
+        future: concurrent.futures.Future = concurrent.futures.Future()
+        self._queue.put((family, body, future))
+        self._start()
+        return future
+
+    def _start(self) -> None:
+        if self._thread is not None and self._thread.is_alive():
+            return
+        with self._lock:
+            if self._thread is None or not self._thread.is_alive():
+                self._thread = threading.Thread(target=self._run, name="parley-webhook-intake", daemon=True)
+                self._thread.start()
+
+    def close(self, timeout: float = 10) -> None:
+        """Store what is waiting, then stop the thread and close its database connection."""
+        if self._thread is not None and self._thread.is_alive():
+            self._queue.put(None)
+            self._thread.join(timeout)
+
+    def _run(self) -> None:
+        from django.db import connection
+
+        while True:
+            first = self._queue.get()
+            if first is None:
+                connection.close()
+                return
+            batch = [first]
+            while len(batch) < self.max_batch:
+                try:
+                    item = self._queue.get_nowait()
+                except queue.Empty:
+                    break
+                if item is None:
+                    self._queue.put(None)  # stop after this batch
+                    break
+                batch.append(item)
+            self.commit(batch)
+
+    def commit(self, batch: list) -> None:
+        from django.db import connection
+
+        from . import actions
+
+        try:
+            results = actions.accept_deliveries([(family, body) for family, body, _ in batch])
+        except Exception as error:  # noqa: BLE001 - each waiting request answers 503 and the platform retries
+            log.exception("could not store %d webhook deliveries", len(batch))
+            connection.close()  # a fresh connection for the next batch
+            for _, _, future in batch:
+                future.set_exception(error)
+            return
+        for (_, _, future), result in zip(batch, results):
+            future.set_result(result)
+
+
+_writer: GroupCommit | None = None
+
+
+def writer() -> GroupCommit:
+    global _writer
+    if _writer is None:
+        _writer = GroupCommit()
+    return _writer
+
+
+# --- the ASGI path -----------------------------------------------------------------------------
+
+
+class HookIntake:
+    """ASGI middleware: signed webhook POSTs are stored here; every other request goes to Django."""
+
+    def __init__(self, app):
+        self.app = app
+
+    async def __call__(self, scope, receive, send):
+        family = PATHS.get(scope.get("path", "")) if scope["type"] == "http" else None
+        if family is None or scope.get("method") != "POST":
+            return await self.app(scope, receive, send)
+        status, body = await self._intake(family, scope, receive)
+        if status == 0:
+            return  # the client went away before sending its body; nothing was stored
+        content_type = b"application/json" if status == 200 else b"text/plain; charset=utf-8"
+        await send({"type": "http.response.start", "status": status,
+                    "headers": [(b"content-type", content_type), (b"content-length", str(len(body)).encode())]})
+        await send({"type": "http.response.body", "body": body})
+
+    async def _intake(self, family: Family, scope, receive) -> tuple[int, bytes]:
+        headers = {}
+        for name, value in scope.get("headers", ()):
+            headers[name.decode("latin-1")] = value.decode("latin-1")
+        refusal = refusal_before_body(family, headers.get("content-length"))
+        if refusal is None:
+            body = await _read_body(receive, settings.PARLEY_WEBHOOK_MAX_BYTES)
+            if body is None:
+                return 0, b""
+            client = (scope.get("client") or ("",))[0]
+            refusal = refusal_for_body(family, body, headers.get(family.header.lower(), ""), client)
+        if refusal is not None:
+            return refusal[0], refusal[1].encode()
+        try:
+            _, created = await asyncio.wrap_future(writer().submit(family.name, body))
+        except Exception:  # noqa: BLE001 - logged by the writer; not stored, so not acknowledged
+            return 503, b"could not store the delivery now; send it again"
+        return 200, acknowledgement(created)
+
+
+async def _read_body(receive, limit: int) -> bytes | None:
+    """The request body; at most limit + 1 bytes are kept (enough to refuse it), None if the client left."""
+    chunks: list[bytes] = []
+    size = 0
+    while True:
+        message = await receive()
+        if message["type"] == "http.disconnect":
+            return None
+        chunk = message.get("body", b"")
+        if size <= limit:
+            chunks.append(chunk)
+        size += len(chunk)
+        if not message.get("more_body", False):
+            return b"".join(chunks)
