@@ -110,6 +110,7 @@ INSTALLED_APPS = [
     "parley.routing",
     "parley.sla",
     "parley.composer",
+    "parley.customers",
     "parley.api",
     "parley.server",
 ]
@@ -346,6 +347,10 @@ PARLEY_COMPOSER_DRAFT_URL = env_str("PARLEY_COMPOSER_DRAFT_URL", "")
 PARLEY_COMPOSER_DRAFT_MODEL = env_str("PARLEY_COMPOSER_DRAFT_MODEL", "")
 PARLEY_COMPOSER_DRAFT_API_KEY = env_str("PARLEY_COMPOSER_DRAFT_API_KEY", "")
 PARLEY_COMPOSER_DRAFT_TIMEOUT = env_float("PARLEY_COMPOSER_DRAFT_TIMEOUT", 5.0, 0.1)
+# Customers and data protection (docs/security.md): after an erasure, SQLite's full-text index is
+# optimised so the erased words leave its pages; the audit-log browser's page size.
+PARLEY_ERASURE_OPTIMIZE_SEARCH = env_bool("PARLEY_ERASURE_OPTIMIZE_SEARCH", True)
+PARLEY_AUDIT_PAGE_SIZE = env_int("PARLEY_AUDIT_PAGE_SIZE", 100, 10)
 
 
 
