@@ -86,6 +86,8 @@ def world(brand, users, channel):
         post=first.posts.get(platform_id="p1"), status="triaged", intent="complaint", sentiment="negative",
         explanation={"intent": [s["public_word"], "never came"]}, private_data_spans=[{"kind": "phone", "start": 1, "end": 5}],
     )
+    PostTriage.objects.create(post=first.posts.get(platform_id="p2"), status="triaged", intent="complaint",
+                              sentiment="negative", severity=2, complaint=0.9)
     body = {"for_user_id": "1001", "tweet_create_events": [{
         "id_str": "p1", "text": f"@AcmeHelp my {s['public_word']} order never came",
         "user": {"id": int(s["user_id"]), "id_str": s["user_id"], "screen_name": s["handle"], "name": s["name"]},

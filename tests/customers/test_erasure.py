@@ -54,7 +54,7 @@ def test_statistics_are_kept(world, users):
     assert sorted(Conversation.objects.values_list("first_response_at", flat=True), key=str) == before["times"]
     survey = Survey.objects.get(pk=world.survey.pk)
     assert (survey.score, survey.comment) == (4, "")
-    triage = PostTriage.objects.get()
+    triage = PostTriage.objects.get(post__platform_id="p1")
     assert (triage.intent, triage.sentiment, triage.explanation) == ("complaint", "negative", {})
     assert Callback.objects.get().state == "done"
     assert FollowUp.objects.filter(conversation=world.conversations[0]).count() >= 1
