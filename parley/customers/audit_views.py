@@ -50,7 +50,7 @@ def audit_log(request, brand):
         "next_url": f"{base}?{urlencode({**kept, 'before': next_before})}" if next_before else "",
         "first_url": f"{base}?{urlencode(kept)}" if before else "",
         "csv_url": reverse("customers:audit_csv", kwargs={"brand": brand.slug}) + "?" + urlencode(kept),
-        "verbs": list(auditlog.events(brand).order_by().values_list("verb", flat=True).distinct()[:200]),
+        "verbs": auditlog.recent_verbs(brand),
     })
 
 

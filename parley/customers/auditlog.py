@@ -93,6 +93,12 @@ def events(brand) -> QuerySet[AuditEvent]:
     return AuditEvent.objects.filter(brand=brand)
 
 
+def recent_verbs(brand, window: int = 2000) -> list[str]:
+    """The actions among the newest `window` events, for the filter's suggestions (a bounded read,
+    where DISTINCT over the whole log would scan it)."""
+    return sorted(set(events(brand).order_by("-id").values_list("verb", flat=True)[:window]))
+
+
 def page(qs: QuerySet[AuditEvent], before: int | None, size: int) -> tuple[list[AuditEvent], int | None]:
     """The `size` newest events below id `before`, and the `before` of the next page (None at the end)."""
     if before is not None:
