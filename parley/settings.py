@@ -350,7 +350,7 @@ PARLEY_COMPOSER_DRAFT_TIMEOUT = env_float("PARLEY_COMPOSER_DRAFT_TIMEOUT", 5.0, 
 # Customers and data protection (docs/security.md): after an erasure, SQLite's full-text index is
 # optimised so the erased words leave its pages; the audit-log browser's page size.
 PARLEY_ERASURE_OPTIMIZE_SEARCH = env_bool("PARLEY_ERASURE_OPTIMIZE_SEARCH", True)
-PARLEY_AUDIT_PAGE_SIZE = env_int("PARLEY_AUDIT_PAGE_SIZE", 100, 10)
+PARLEY_AUDIT_PAGE_SIZE = env_int("PARLEY_AUDIT_PAGE_SIZE", 50, 10)
 
 
 

@@ -42,7 +42,13 @@ def audit_log(request, brand):
     before = int(before) if before.isdigit() and len(before) <= 18 else None
     rows, next_before = auditlog.page(qs, before, settings.PARLEY_AUDIT_PAGE_SIZE)
     for event in rows:
+        # Worded here once: a template filter per cell costs more than the query at 100 rows.
         event.link = _link(brand, event)
+        event.when = event.created_at.strftime("%Y-%m-%d %H:%M:%S")
+        event.details = "; ".join(f"{k}={v}" for k, v in event.data.items()) if isinstance(event.data, dict) else ""
+        event.in_conversation = (
+            f"C-{event.conversation_id:06d}" if event.conversation_id and event.object_type != "conversation" else ""
+        )
     kept = {k: request.GET[k] for k in FILTER_KEYS if request.GET.get(k)}
     base = reverse("customers:audit", kwargs={"brand": brand.slug})
     return render(request, "customers/audit.html", {
