@@ -49,6 +49,9 @@ def setup_django(database_url: str | None):
             conn.execute(f"DROP DATABASE IF EXISTS {BENCH_DB}")
             conn.execute(f"CREATE DATABASE {BENCH_DB}")
         os.environ["DATABASE_URL"] = urlunsplit(urlsplit(database_url)._replace(path="/" + BENCH_DB))
+        # Keep connections between requests, as docs/configuration.md advises behind a busy server;
+        # otherwise every request pays for a new PostgreSQL connection.
+        os.environ.setdefault("PARLEY_DB_CONN_MAX_AGE", "60")
         label = "PostgreSQL"
     else:
         os.environ["DATABASE_URL"] = f"sqlite:///{data_dir / 'bench.sqlite3'}"
