@@ -110,6 +110,7 @@ INSTALLED_APPS = [
     "parley.routing",
     "parley.sla",
     "parley.composer",
+    "parley.customers",
     "parley.api",
     "parley.server",
 ]
@@ -368,6 +369,12 @@ PARLEY_COMPOSER_DRAFT_TIMEOUT = env_float("PARLEY_COMPOSER_DRAFT_TIMEOUT", 5.0, 
 # Praise (docs/composer.md): whether brands like customers' praise automatically unless their
 # brand setting auto_like says otherwise. Never fires for abuse, spam, trolls or anger.
 PARLEY_PRAISE_AUTO_LIKE = env_bool("PARLEY_PRAISE_AUTO_LIKE", False)
+
+
+# Customers and data protection (docs/security.md): after an erasure, SQLite's full-text index is
+# optimised so the erased words leave its pages; the audit-log browser's page size.
+PARLEY_ERASURE_OPTIMIZE_SEARCH = env_bool("PARLEY_ERASURE_OPTIMIZE_SEARCH", True)
+PARLEY_AUDIT_PAGE_SIZE = env_int("PARLEY_AUDIT_PAGE_SIZE", 50, 10)
 
 
 # Presence on the conversation page (docs/composer.md): how often an open page says "still here",

@@ -22,6 +22,7 @@ urlpatterns = [
     path("csat/<str:token>/", csat_views.survey, name="csat"),
     path("b/<slug:brand>/", include("parley.inbox.urls")),
     path("b/<slug:brand>/", include("parley.composer.urls")),
+    path("b/<slug:brand>/", include("parley.customers.urls")),
     path("api/", include("parley.api.urls")),
     path("hooks/", include("parley.platforms.urls_hooks")),
     path("b/<slug:brand>/channels/", include("parley.platforms.urls")),

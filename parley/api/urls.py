@@ -1,7 +1,7 @@
 from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
-from . import triage_views, views
+from . import customer_views, triage_views, views
 
 conversation = "v1/brands/<slug:brand>/conversations/<int:pk>/"
 
@@ -24,6 +24,10 @@ urlpatterns = [
     path(
         "v1/brands/<slug:brand>/customers/<int:pk>/", views.CustomerDetailView.as_view(), name="api-customer"
     ),
+    path("v1/brands/<slug:brand>/customers/<int:pk>/export/", customer_views.CustomerExportView.as_view(),
+         name="api-customer-export"),
+    path("v1/brands/<slug:brand>/customers/<int:pk>/erase/", customer_views.CustomerEraseView.as_view(),
+         name="api-customer-erase"),
     path("v1/brands/<slug:brand>/posts/", views.IngestView.as_view(), name="api-ingest"),
     path("v1/brands/<slug:brand>/posts/<int:pk>/triage/", triage_views.PostTriageView.as_view(), name="api-triage"),
     path(
