@@ -27,7 +27,7 @@ from django.conf import settings
 from django.db import connection, models
 from django.db.models import Q
 
-from parley.composer.models import Approval, ReplyCheck
+from parley.composer.models import Approval, OutcomeShare, ReplyCheck
 from parley.inbox import search
 from parley.inbox.models import AuditEvent, Conversation, Customer, Identity, Note, Post
 from parley.platforms.models import WebhookDelivery
@@ -134,6 +134,9 @@ def erase(scope: Scope) -> dict[str, int]:
     FollowUp.objects.filter(conversation_id__in=scope.conversation_ids).update(text=ERASED)
     Approval.objects.filter(conversation_id__in=scope.conversation_ids).update(text=ERASED, comment="")
     Survey.objects.filter(conversation_id__in=scope.conversation_ids).update(comment="")
+    OutcomeShare.objects.filter(conversation_id__in=scope.conversation_ids).update(
+        quote="", quote_post=None, shown_handle=scope.alias, outcome=ERASED, text=ERASED
+    )
     counts["callbacks"] = Callback.objects.filter(conversation_id__in=scope.conversation_ids).update(
         phone_encrypted="", phone_last_digits="", outcome=""
     )

@@ -9,6 +9,8 @@ from datetime import timedelta
 
 import pytest
 
+from parley.composer.models import OutcomeShare
+
 from parley.customers.models import CustomerNote
 from parley.inbox import actions
 from parley.inbox.ingest import AuthorData
@@ -82,6 +84,11 @@ def world(brand, users, channel):
     callbacks.close_callback(callback, "done", f"Talked about {s['outcome_word']}", admin, T0 + timedelta(days=1))
     survey = csat.create_survey(first, admin, T0)
     csat.answer(survey, 4, f"{s['comment_word']} was helpful", T0 + timedelta(hours=3))
+    OutcomeShare.objects.create(  # a PR quote of the customer's own words, made with their consent
+        brand=brand, conversation=first, quote=f"my {s['public_word']} order never came",
+        quote_post=first.posts.get(platform_id="p1"), consent=True, shown_handle=f"@{s['handle']}",
+        outcome=f"{s['name']} got a new one", text=f"@{s['handle']}: my {s['public_word']} order", created_at=T0,
+    )
     PostTriage.objects.create(
         post=first.posts.get(platform_id="p1"), status="triaged", intent="complaint", sentiment="negative",
         explanation={"intent": [s["public_word"], "never came"]}, private_data_spans=[{"kind": "phone", "start": 1, "end": 5}],
