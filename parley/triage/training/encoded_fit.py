@@ -65,6 +65,7 @@ def add_encoder(result, splits: dict, heads: tuple, *, log=print, encoder_dir: P
     if missing:
         vectors.update(zip(missing, embed_all(encoder, missing, log=log)))
     standardise = Standardiser(np.stack([vectors[d] for d in docs]))
+    result.vectors = vectors
     for plan in heads:
         started = time.perf_counter()
         tr, va = splits[plan.name]

@@ -138,6 +138,7 @@ class Trained:
     encoder_dir: Path | None = None
     tuned: bool = False
     encoder_is_temporary: bool = False  # encoder_dir was made by training: removed after saving
+    vectors: dict = field(default_factory=dict)  # doc -> embedding, while training (accurate profile)
 
 
 def _docs(texts: list[str]) -> list[str]:
@@ -211,6 +212,12 @@ def train(data_dir: Path, profile_name: str, *, limit: int | None = None, extra=
         from .encoded_fit import add_encoder
         add_encoder(result, splits, heads, log=log, encoder_dir=encoder_dir,
                     tune=profile.tune if tune is None else tune)
+    emotion = next((plan for plan in heads if plan.name == "emotion"), None)
+    if emotion is not None:
+        from .written_cv import emotion_cv
+        result.metrics["emotion"]["written_cv"] = emotion_cv(result, splits, emotion, profile,
+                                                             result.vectors or None, log=log)
+    result.vectors = {}
     result.seconds = round(time.perf_counter() - started, 1)
     return result
 

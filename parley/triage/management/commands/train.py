@@ -28,6 +28,9 @@ class Command(BaseCommand):
         parser.add_argument("--tune", action="store_true",
                             help="accurate profile, experimental: fine-tune the encoder on the training splits "
                                  "first (an hour or more on 2 CPU cores; the shipped models do not use it).")
+        parser.add_argument("--encoder", default=None,
+                            help="accurate profile: use the encoder.onnx and tokenizer.json in this folder as they are "
+                                 "(e.g. the shipped models folder) instead of exporting MiniLM again (no torch needed).")
         parser.add_argument("--with-corrections", action="store_true",
                             help="Add agents' triage corrections from the database to the training data.")
 
@@ -47,7 +50,8 @@ class Command(BaseCommand):
             before = self._metrics(MODELS_DIR / profile)  # the models in use now
             try:
                 trained = train(data, profile, limit=opts["limit"], extra=extra, log=self.stdout.write,
-                                tune=True if opts["tune"] else None)
+                                tune=True if opts["tune"] else None,
+                                encoder_dir=Path(opts["encoder"]) if opts["encoder"] else None)
             except RuntimeError as exc:
                 raise CommandError(str(exc)) from exc
             version = f"{profile}-{stamp}" + ("+corrections" if extra else "")
