@@ -90,6 +90,9 @@ def corrections_for(post_ids) -> dict[int, dict[str, str]]:
 
 # Values the inbox filters accept (anything else is ignored, as InboxFilter does).
 SEVERITY_MIN = (1, 2, 3, 4)
+# A flag held by fewer conversations than this (all brands) is looked up as a list; a commoner
+# one is probed per conversation (conversation_filter; measured in docs/benchmarks.md).
+RARE_FLAG = 20_000
 
 
 def conversation_filter(*, intent="", sentiment="", outcome="", severity_min=None, troll=None,
@@ -151,7 +154,15 @@ def conversation_filter(*, intent="", sentiment="", outcome="", severity_min=Non
     flags = required_flags(**valid)
     out = Q()
     for flag in flags:
-        out &= Q(pk__in=ConversationTriageFlag.objects.filter(flag=flag).values("conversation_id"))
+        rows = ConversationTriageFlag.objects.filter(flag=flag)
+        if rows.values("pk")[:RARE_FLAG].count() < RARE_FLAG:
+            # Rare: the planner reads the flag's few conversations once (an IN list) and the
+            # list's walk over the view's index only probes it.
+            out &= Q(pk__in=rows.values("conversation_id"))
+        else:
+            # Common: building that list would cost more than the page; probe each listed
+            # conversation's flag instead (index triage_flag_unique), and the page fills at once.
+            out &= Q(Exists(rows.filter(conversation=OuterRef("pk"))))
     if len(q.children) == len(flags) == 1:
         return out
     # Only customer posts are triaged (the listener, triage_pending and correct_triage see to

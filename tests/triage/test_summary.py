@@ -10,6 +10,7 @@ from django.http import QueryDict
 from django.test.utils import CaptureQueriesContext
 
 from parley.inbox import actions, queries
+from parley.triage import queries as triage_queries
 from parley.triage import summary
 from parley.triage.actions import correct_triage
 from parley.triage.models import ConversationTriageFlag, PostTriage
@@ -135,3 +136,17 @@ def test_one_rare_filter_reads_the_summary_only(brand, channel, users):
     assert "triage_posttriage" in str(queries.conversations(admin, brand, f).query)
     assert found(admin, brand, "troll=yes&language=fr") == {a.conversation_id}
     assert found(admin, brand, "troll=no") == set()
+
+
+def test_common_flags_are_probed_per_conversation_with_the_same_answers(brand, channel, users, monkeypatch):
+    a = post(brand, channel, "1", "refund", author="a")
+    b = post(brand, channel, "2", "refund", author="b")
+    PostTriage.objects.create(post=a, status="triaged", intent="complaint", severity=3, topics=["refund"])
+    PostTriage.objects.create(post=b, status="triaged", intent="question", private_data_posted=["email"])
+    admin = users["admin"]
+    cases = ("intent=complaint", "private_data=yes", "topic=refund&severity_min=3", "intent=question&severity_min=1")
+    rare = {params: found(admin, brand, params) for params in cases}
+    monkeypatch.setattr(triage_queries, "RARE_FLAG", 1)  # every flag counts as common: EXISTS probes
+    assert {params: found(admin, brand, params) for params in cases} == rare == {
+        "intent=complaint": {a.conversation_id}, "private_data=yes": {b.conversation_id},
+        "topic=refund&severity_min=3": {a.conversation_id}, "intent=question&severity_min=1": set()}
