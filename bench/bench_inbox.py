@@ -381,6 +381,13 @@ def generate(args, connection) -> dict:
     writer.reset_sequences(Customer, Identity, Conversation, Conversation.tags.through, Post)
     load_s = time.monotonic() - started
     print("  seconds writing: " + ", ".join(f"{t} {s:.1f}" for t, s in writer.seconds.items()), flush=True)
+    # The triage rows were written in bulk, past the write path: build the conversations'
+    # triage summary as `parley triage_summary` would after a bulk load.
+    from parley.triage.summary import rebuild
+
+    summary_started = time.monotonic()
+    flags = rebuild()
+    print(f"  triage summary: {flags:,} flags in {time.monotonic() - summary_started:.1f}s", flush=True)
     if writer.pg:
         with connection.cursor() as cursor:
             # What autovacuum does after a bulk load: statistics and the visibility map.

@@ -307,6 +307,7 @@ def _merge_conversation_into(source: Conversation, target: Conversation, actor, 
     if source.pk == target.pk or source.status == Status.MERGED:
         return
     Post.objects.filter(conversation=source).update(conversation=target)
+    signals.posts_moved([source.pk, target.pk])
     Note.objects.filter(conversation=source).update(conversation=target)
     target.tags.add(*source.tags.all())
     if target.customer_id is None and source.customer_id is not None:

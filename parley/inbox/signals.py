@@ -31,3 +31,21 @@ def post_ingested(post_id: int) -> None:
             listener(post_id)
         except Exception:  # a listener's failure must never lose or block a post
             log.exception("post-ingested listener %r failed for post %s", listener, post_id)
+
+
+# --- posts moved between conversations (a merge) -------------------------------------------
+# Listeners keep what they derive per conversation up to date (triage's summary). They run
+# inside the moving transaction, and a failure undoes the move: derived data never drifts.
+
+_moved_listeners: list[Callable[[list[int]], None]] = []
+
+
+def add_posts_moved_listener(listener: Callable[[list[int]], None]) -> None:
+    if listener not in _moved_listeners:
+        _moved_listeners.append(listener)
+
+
+def posts_moved(conversation_ids: list[int]) -> None:
+    """Posts left or joined these conversations (call inside the transaction that moved them)."""
+    for listener in list(_moved_listeners):
+        listener(conversation_ids)

@@ -10,6 +10,12 @@ class TriageConfig(AppConfig):
     def ready(self):
         from parley.inbox import signals
 
+        from django.db.models.signals import post_save
+
         from .listeners import post_ingested
+        from .models import PostTriage
+        from .summary import refresh, triage_saved
 
         signals.add_post_ingested_listener(post_ingested)
+        signals.add_posts_moved_listener(refresh)
+        post_save.connect(triage_saved, sender=PostTriage, dispatch_uid="triage-summary")

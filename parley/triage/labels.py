@@ -3,8 +3,9 @@
 INTENTS = ("complaint", "question", "request", "praise", "feedback", "abuse", "spam", "chatter")
 SENTIMENTS = ("negative", "neutral", "positive")
 EMOTIONS = ("anger", "sadness", "fear", "disgust", "joy", "optimism", "surprise", "neutral")
-# The emotions a trained model scores; the others are reported with score 0 (see docs/model-card.md).
-TRAINED_EMOTIONS = ("anger", "joy", "optimism", "sadness", "neutral")
+# The emotions the trained model scores (fear, disgust and surprise from examples we wrote:
+# parley/triage/training/data/; see docs/model-card.md).
+TRAINED_EMOTIONS = ("anger", "joy", "optimism", "sadness", "fear", "disgust", "surprise", "neutral")
 OUTCOMES = (
     "refund", "replacement", "repair", "return", "cancellation", "delivery",
     "account_access", "information", "apology", "to_be_heard", "none",

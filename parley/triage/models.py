@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
-from parley.inbox.models import Post
+from parley.inbox.models import Conversation, Post
 
 
 class PostTriage(models.Model):
@@ -78,3 +78,24 @@ class TriageCorrection(models.Model):
     class Meta:
         ordering = ["created_at", "id"]
         indexes = [models.Index(fields=["field", "created_at"], name="triage_corr_field")]
+
+
+class ConversationTriageFlag(models.Model):
+    """One triage value that some customer post of a conversation has (the conversation's triage summary).
+
+    The inbox's triage filters read these instead of every post's triage, so a rare
+    flag (troll, private data, a topic, severity 3+) finds its few conversations
+    through one index. Kept by parley.triage.summary whenever triage is stored or
+    corrected and when posts move between conversations; `parley triage_summary`
+    rebuilds them. Values: see summary.flags_of.
+    """
+
+    conversation = models.ForeignKey(Conversation, on_delete=models.CASCADE, related_name="+", db_index=False)
+    flag = models.CharField(max_length=100)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["conversation", "flag"], name="triage_flag_unique")]
+        indexes = [models.Index(fields=["flag", "conversation"], name="triage_flag_conv")]
+
+    def __str__(self) -> str:
+        return f"conversation {self.conversation_id}: {self.flag}"

@@ -90,6 +90,9 @@ def corrections_for(post_ids) -> dict[int, dict[str, str]]:
 
 # Values the inbox filters accept (anything else is ignored, as InboxFilter does).
 SEVERITY_MIN = (1, 2, 3, 4)
+# A flag held by fewer conversations than this (all brands) is looked up as a list; a commoner
+# one is probed per conversation (conversation_filter; measured in docs/benchmarks.md).
+RARE_FLAG = 20_000
 
 
 def conversation_filter(*, intent="", sentiment="", outcome="", severity_min=None, troll=None,
@@ -97,30 +100,44 @@ def conversation_filter(*, intent="", sentiment="", outcome="", severity_min=Non
     """A Q on conversations for the triage filters, or None when none is set.
 
     A conversation matches when one of its customer's posts matches every given
-    filter (one EXISTS over that conversation's inbound posts' triage).
+    filter. Each positive value is looked up in the conversations' triage
+    summary (summary.py: one indexed flag per value), so a rare flag reads only
+    the conversations that have it. One filter alone is answered by its flag;
+    with several, or with "not a troll" / "no private data", one EXISTS over
+    the conversation's posts' triage checks that a single post matches them all.
     """
     from django.db.models import Exists, F, OuterRef, Q
     from django.db.models.functions import Coalesce
 
     from .labels import INTENTS, OUTCOMES, SENTIMENTS
+    from .models import ConversationTriageFlag
+    from .summary import TROLL_MIN, required_flags
 
     q = Q()
+    valid = {}
     if intent in INTENTS:
         q &= Q(intent=intent)
+        valid["intent"] = intent
     if sentiment in SENTIMENTS:
         q &= Q(sentiment=sentiment)
+        valid["sentiment"] = sentiment
     if outcome == "unclear":
         q &= Q(outcome_unclear=True)
+        valid["outcome"] = outcome
     elif outcome in OUTCOMES:
         q &= Q(desired_outcome=outcome)
+        valid["outcome"] = outcome
     if severity_min in SEVERITY_MIN:
         q &= Q(severity__gte=severity_min)
+        valid["severity_min"] = severity_min
     if troll is True:
-        q &= Q(troll__gte=0.5)
+        q &= Q(troll__gte=TROLL_MIN)
+        valid["troll"] = True
     elif troll is False:
-        q &= Q(troll__lt=0.5)
+        q &= Q(troll__lt=TROLL_MIN)
     if private_data is True:
         q &= ~Q(private_data_posted=[])
+        valid["private_data"] = True
     elif private_data is False:
         # Only posts triage read (a pending or failed post has not been looked at).
         q &= Q(private_data_posted=[], status__in=[PostTriage.Status.TRIAGED, PostTriage.Status.NOT_TRIAGED])
@@ -128,10 +145,26 @@ def conversation_filter(*, intent="", sentiment="", outcome="", severity_min=Non
         # Topics are a JSON list of names; match one whole name in its JSON text (works on
         # SQLite and PostgreSQL alike). Names are word characters, spaces and hyphens.
         q &= Q(topics__icontains=f'"{topic}"')
+        valid["topic"] = topic
     if language:
         q &= Q(language=language)
+        valid["language"] = language
     if not q:
         return None
+    flags = required_flags(**valid)
+    out = Q()
+    for flag in flags:
+        rows = ConversationTriageFlag.objects.filter(flag=flag)
+        if rows.values("pk")[:RARE_FLAG].count() < RARE_FLAG:
+            # Rare: the planner reads the flag's few conversations once (an IN list) and the
+            # list's walk over the view's index only probes it.
+            out &= Q(pk__in=rows.values("conversation_id"))
+        else:
+            # Common: building that list would cost more than the page; probe each listed
+            # conversation's flag instead (index triage_flag_unique), and the page fills at once.
+            out &= Q(Exists(rows.filter(conversation=OuterRef("pk"))))
+    if len(q.children) == len(flags) == 1:
+        return out
     # Only customer posts are triaged (the listener, triage_pending and correct_triage see to
     # it), so the post's direction is not tested: the conversation's post ids then come from
     # the index post_conv_created alone, without reading the posts themselves.
@@ -141,7 +174,7 @@ def conversation_filter(*, intent="", sentiment="", outcome="", severity_min=Non
     # complaint in the brand's history for each conversation listed. The indexed triage
     # columns are therefore compared through an expression no index can serve.
     rows = rows.alias(_intent=Coalesce(F("intent"), F("intent")), _status=Coalesce(F("status"), F("status")))
-    return Q(Exists(rows.filter(_unindexed(q))))
+    return out & Q(Exists(rows.filter(_unindexed(q))))
 
 
 def _unindexed(q):

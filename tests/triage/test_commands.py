@@ -115,6 +115,21 @@ def test_tiny_training_run_with_corrections_writes_loadable_models(tmp_path, bra
     assert manifest["metrics"]["sentiment"]["rows"] == 300
     result = Triager(Options(profile="fast"), models=models).triage("my order never came")
     assert result["status"] == "triaged"
+    # fear, disgust and surprise are trained, and measured on our written posts (grouped CV).
+    assert {"fear", "disgust", "surprise"} <= set(manifest["heads"]["emotion"]["labels"])
+    written = manifest["metrics"]["emotion"]["written_cv"]
+    assert written["rows"] == 800 and 0 <= written["macro_f1_new_labels"] <= 1
+
+    # Refitting one head over those models keeps the others as they were.
+    refit = tmp_path / "refit"
+    call_command("train", "--data", str(data), "--profile", "fast", "--limit", "300", "--heads", "emotion",
+                 "--base", str(tmp_path), "--out", str(refit), stdout=StringIO())
+    again = json.loads((refit / "fast" / "manifest.json").read_text())
+    assert list(again["heads"]) == list(manifest["heads"])
+    assert again["metrics"]["sentiment"] == manifest["metrics"]["sentiment"]
+    assert (refit / "fast" / "head-sentiment.npz").read_bytes() == (tmp_path / "fast" / "head-sentiment.npz").read_bytes()
+    assert (refit / "fast" / "vocabulary.npz").is_file() and "written_cv" in again["metrics"]["emotion"]
+    assert Triager(Options(profile="fast"), models=LinearModels(refit / "fast")).triage("so scared")["status"] == "triaged"
 
 
 def test_train_refuses_a_missing_data_folder(tmp_path):

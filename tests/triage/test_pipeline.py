@@ -27,7 +27,7 @@ def test_every_issue_field_is_present(triager):
     assert result["intent"] in INTENTS and set(result["intent_scores"]) == set(INTENTS)
     assert result["sentiment"] in SENTIMENTS and abs(sum(result["sentiment_scores"].values()) - 1) < 0.01
     assert result["emotion"] in EMOTIONS and list(result["emotion_scores"]) == list(EMOTIONS)
-    assert result["emotion_scores"]["fear"] == result["emotion_scores"]["surprise"] == 0
+    assert abs(sum(result["emotion_scores"].values()) - 1) < 0.01
     assert result["desired_outcome"] in OUTCOMES and set(result["desired_outcome_scores"]) == set(OUTCOMES)
     assert 0 <= result["complaint"] <= 1 and 0 <= result["anger"] <= 1 and 0 <= result["needs_response"] <= 1
     assert result["severity"] in (0, 1, 2, 3, 4) and isinstance(result["outcome_unclear"], bool)
@@ -147,3 +147,33 @@ def test_derived_fields_agree_with_the_heads(triager):
         chosen = r["desired_outcome_scores"][r["desired_outcome"]]
         assert r["outcome_unclear"] == (chosen < 0.45)
         assert (r["severity"] == 0) == (r["complaint"] < 0.5)
+
+
+# Posts written for these tests only (not in the training data, training/data/*.jsonl).
+SAFETY_COMPLAINTS = [
+    "Found a crack in the glass carafe straight out of the box. This is the second one. @LumenCoffee are these safe?",
+    "@acme the kettle lid snapped off and boiling water went everywhere, is this model safe?",
+    "@shopco my son's scooter handlebar cracked on the first ride. these are meant to be safe for kids",
+    "@acme the charger melted into the socket overnight",
+]
+
+
+@pytest.mark.parametrize("text", SAFETY_COMPLAINTS)
+def test_a_safety_complaint_in_plain_words_is_a_complaint_not_abuse(triager, text):
+    r = triager.triage(text)
+    assert r["intent"] == "complaint", r["intent_scores"]
+    assert r["troll"] < 0.35
+    if triager.options.profile == "fast":  # accurate's intent and offensive heads are not refit yet (model card)
+        assert r["intent_scores"]["abuse"] < 0.2 and r["offensive"] < 0.5
+
+
+@pytest.mark.parametrize("text, emotion", [
+    ("@bankly I just saw three payments I didn't make and I'm really scared my account is compromised", "fear"),
+    ("@acme there was a cockroach in the bag of rice, absolutely disgusting", "disgust"),
+    ("@shopco wow, didn't expect my order to turn up the same afternoon!", "surprise"),
+])
+def test_fear_disgust_and_surprise_are_scored(triager, text, emotion):
+    if emotion not in triager.models.heads["emotion"].labels:
+        pytest.skip(f"the shipped {triager.options.profile} emotion head has no {emotion} yet (model card)")
+    r = triager.triage(text)
+    assert r["emotion"] == emotion, r["emotion_scores"]

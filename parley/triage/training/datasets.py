@@ -135,23 +135,35 @@ def sentiment(data: Data, split: str) -> Split:
     return out
 
 
-XCI_EMOTION = {"anger": "anger", "sadness": "sadness", "joy": "joy", "other": "neutral"}
+XCI_EMOTION = {"anger": "anger", "sadness": "sadness", "joy": "joy", "other": "neutral",
+               "fear": "fear", "disgust": "disgust", "surprise": "surprise"}
 
 
 def emotion(data: Data, split: str) -> Split:
-    """TweetEval emotion (4 labels); for training also X-CI (other -> neutral)."""
+    """TweetEval emotion (4 labels); for training also X-CI (other -> neutral) and our written posts.
+
+    The written posts (training/data/written-emotions.jsonl) are the only real source of fear,
+    disgust and surprise besides X-CI's 17 posts; they also hold hard negatives.
+    """
     out = Split().extend(data.tweeteval("emotion", split))
     if split == "train":
         for r in data.xci():
             if r["emotion"] in XCI_EMOTION:
                 out.add(r["text"], XCI_EMOTION[r["emotion"]])
+        for r in written.emotion_rows():
+            out.add(r["text"], r["label"])
     return out
 
 
 def binary(data: Data, task: str, split: str) -> Split:
+    """TweetEval offensive or hate; for offensive training also our plain-worded safety complaints (0)."""
     positive = {"offensive": "offensive", "hate": "hate"}[task]
     s = data.tweeteval(task, split)
-    return Split(s.texts, [int(y == positive) for y in s.labels])
+    out = Split(s.texts, [int(y == positive) for y in s.labels])
+    if task == "offensive" and split == "train":
+        for r in written.safety_rows():
+            out.add(r["text"], 0)
+    return out
 
 
 # --- intent: assembled from several sources -----------------------------------------
@@ -207,6 +219,8 @@ def intent(data: Data) -> Split:
     for t in Split(chatter, [0] * len(chatter)).sample(700, seed=11).texts:
         out.add(t, "chatter")
     out.extend(written.intent_examples())
+    for r in written.safety_rows():  # defects and hazards in plain words are complaints, not abuse
+        out.add(r["text"], "complaint")
     return out
 
 

@@ -30,12 +30,13 @@ def embed_all(encoder: Encoder, docs: list[str], log=print, chunk: int = 4096) -
 
 
 def add_encoder(result, splits: dict, heads: tuple, *, log=print, encoder_dir: Path | None = None,
-                embeddings: dict | None = None, tune: bool = False) -> None:
+                embeddings: dict | None = None, tune: bool = False, cache: Path | None = None) -> None:
     """Fit an embedding head per head and its blend weight; updates result.metrics and result.encoded.
 
     `encoder_dir` holding an encoder.onnx is used as it is (no export, no tuning). With `tune`, the
     encoder is first fine-tuned (finetune.py) and figures leave out the posts it was tuned on.
-    `embeddings` (doc -> vector) skips the encoder for texts already embedded (experiments).
+    `embeddings` (doc -> vector) skips the encoder for texts already embedded (experiments); so does
+    `cache`, an .npz of earlier embeddings by this same encoder (read, then rewritten with the new ones).
     """
     from .fit import _encode, _metrics
 
@@ -59,12 +60,19 @@ def add_encoder(result, splits: dict, heads: tuple, *, log=print, encoder_dir: P
     result.encoder_dir = Path(encoder_dir)
     encoder = Encoder(result.encoder_dir, max_tokens=MAX_TOKENS)
     docs = list(dict.fromkeys(d for tr, va in splits.values() for s in (tr, va) if s for d in s.texts))
-    known = embeddings or {}
+    known = dict(embeddings or {})
+    if cache is not None and Path(cache).is_file() and not result.tuned:
+        with np.load(cache, allow_pickle=False) as stored:
+            known.update(zip(stored["docs"].tolist(), stored["vectors"]))
+        log(f"[accurate] {len(known):,} embeddings read from {cache}")
     missing = [d for d in docs if d not in known]
     vectors = dict(known)
     if missing:
         vectors.update(zip(missing, embed_all(encoder, missing, log=log)))
+        if cache is not None and not result.tuned:
+            np.savez(cache, docs=np.array(list(vectors)), vectors=np.stack(list(vectors.values())))
     standardise = Standardiser(np.stack([vectors[d] for d in docs]))
+    result.vectors = vectors
     for plan in heads:
         started = time.perf_counter()
         tr, va = splits[plan.name]
@@ -97,6 +105,14 @@ def add_encoder(result, splits: dict, heads: tuple, *, log=print, encoder_dir: P
             f"(weight {head.weight:.1f}; {time.perf_counter() - started:.0f} s)")
 
 
+def _recorded(folder: Path) -> dict:
+    """The encoder block of the manifest beside a reused encoder, if there is one."""
+    try:
+        return json.loads((Path(folder) / "manifest.json").read_text()).get("encoder", {})
+    except (OSError, ValueError):
+        return {}
+
+
 def save_encoder(trained, folder: Path) -> dict:
     """Write the encoder files and embedding heads beside the n-gram files; returns the manifest block."""
     src = Path(trained.encoder_dir)
@@ -104,6 +120,13 @@ def save_encoder(trained, folder: Path) -> dict:
         if (src / name).resolve() != (folder / name).resolve():
             shutil.copyfile(src / name, folder / name)
     arrays, heads = {}, {}
+    if trained.base is not None:  # heads not refitted keep their embedding heads
+        kept = _recorded(trained.base).get("heads", {})
+        with np.load(Path(trained.base) / "encoder-heads.npz", allow_pickle=False) as stored:
+            for name, info in kept.items():
+                if name not in trained.encoded:
+                    arrays[f"coef_{name}"], arrays[f"bias_{name}"] = stored[f"coef_{name}"], stored[f"bias_{name}"]
+                    heads[name] = info
     for name, head in trained.encoded.items():
         arrays[f"coef_{name}"] = head.coef.astype(np.float32)
         arrays[f"bias_{name}"] = head.bias.astype(np.float32)
@@ -111,6 +134,10 @@ def save_encoder(trained, folder: Path) -> dict:
                        "blend_temperature": round(head.blend_temperature, 5)}
     np.savez_compressed(folder / "encoder-heads.npz", **arrays)
     from .encoder_export import SOURCE, weights_sha256
+    try:
+        sha = weights_sha256()
+    except (ImportError, OSError, RuntimeError):  # an encoder reused as it is (--encoder): keep its recorded provenance
+        sha = _recorded(src).get("source_weights_sha256", "")
     return {"file": ENCODER_FILE, "tokenizer": TOKENIZER_FILE, "heads_file": "encoder-heads.npz",
-            "max_tokens": MAX_TOKENS, "source": SOURCE, "source_weights_sha256": weights_sha256(),
+            "max_tokens": MAX_TOKENS, "source": SOURCE, "source_weights_sha256": sha,
             "tuned": bool(trained.tuned), "heads": heads}

@@ -10,6 +10,7 @@ binary heads, a temperature for the others, fitted on held-out logits.
 from __future__ import annotations
 
 import json
+import shutil
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -138,6 +139,8 @@ class Trained:
     encoder_dir: Path | None = None
     tuned: bool = False
     encoder_is_temporary: bool = False  # encoder_dir was made by training: removed after saving
+    vectors: dict = field(default_factory=dict)  # doc -> embedding, while training (accurate profile)
+    base: Path | None = None  # only some heads were fitted; the others come from this models folder
 
 
 def _docs(texts: list[str]) -> list[str]:
@@ -159,8 +162,13 @@ def build_splits(data: ds.Data, heads: tuple = HEADS, extra=None) -> dict:
 
 
 def train(data_dir: Path, profile_name: str, *, limit: int | None = None, extra=None,
-          log=print, heads: tuple = HEADS, encoder_dir: Path | None = None, tune: bool | None = None) -> Trained:
-    """Fit every head of `profile_name`. `extra` maps head name -> Split appended to its training data."""
+          log=print, heads: tuple = HEADS, encoder_dir: Path | None = None, tune: bool | None = None,
+          embeddings_cache: Path | None = None, base: Path | None = None) -> Trained:
+    """Fit every head of `profile_name`. `extra` maps head name -> Split appended to its training data.
+
+    With `base` (a models folder of the same profile), only `heads` are fitted, over that folder's
+    vocabulary (and encoder); `save` keeps its other heads as they are.
+    """
     if SGDClassifier is None:
         raise RuntimeError("training needs scikit-learn: pip install 'parley[train]'")
     started = time.perf_counter()
@@ -168,10 +176,17 @@ def train(data_dir: Path, profile_name: str, *, limit: int | None = None, extra=
     splits = build_splits(ds.Data(data_dir, limit=limit), heads, extra)
     train_docs = list(dict.fromkeys(d for tr, _ in splits.values() for d in tr.texts))
     all_docs = list(dict.fromkeys(train_docs + [d for _, va in splits.values() if va for d in va.texts]))
-    eval_vocab = Vocabulary.fit(train_docs, profile.spec, profile.min_df)
-    final_vocab = Vocabulary.fit(all_docs, profile.spec, profile.min_df)
-    log(f"[{profile_name}] features: {final_vocab.size:,} n-gram buckets from {len(all_docs):,} texts")
-    result = Trained(profile_name, final_vocab)
+    if base is not None:
+        from ..linear import LinearModels
+        eval_vocab = final_vocab = LinearModels(base).vocabulary
+        encoder_dir = encoder_dir or base
+        log(f"[{profile_name}] features: the {final_vocab.size:,} n-gram buckets of {base}; "
+            f"fitting {', '.join(p.name for p in heads)} only")
+    else:
+        eval_vocab = Vocabulary.fit(train_docs, profile.spec, profile.min_df)
+        final_vocab = Vocabulary.fit(all_docs, profile.spec, profile.min_df)
+        log(f"[{profile_name}] features: {final_vocab.size:,} n-gram buckets from {len(all_docs):,} texts")
+    result = Trained(profile_name, final_vocab, base=base)
     for plan in heads:
         head_started = time.perf_counter()
         tr, va = splits[plan.name]
@@ -210,7 +225,13 @@ def train(data_dir: Path, profile_name: str, *, limit: int | None = None, extra=
     if profile.encoder:
         from .encoded_fit import add_encoder
         add_encoder(result, splits, heads, log=log, encoder_dir=encoder_dir,
-                    tune=profile.tune if tune is None else tune)
+                    tune=profile.tune if tune is None else tune, cache=embeddings_cache)
+    emotion = next((plan for plan in heads if plan.name == "emotion"), None)
+    if emotion is not None:
+        from .written_cv import emotion_cv
+        result.metrics["emotion"]["written_cv"] = emotion_cv(result, splits, emotion, profile,
+                                                             result.vectors or None, log=log)
+    result.vectors = {}
     result.seconds = round(time.perf_counter() - started, 1)
     return result
 
@@ -219,8 +240,15 @@ def save(trained: Trained, folder: Path, version: str) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     np.savez_compressed(folder / "vocabulary.npz", **trained.vocabulary.arrays())
     heads = {}
+    kept = json.loads((Path(trained.base) / "manifest.json").read_text()) if trained.base else None
     for plan in HEADS:
         if plan.name not in trained.heads:
+            if kept and plan.name in kept["heads"]:  # a head not refitted: as it was
+                info = kept["heads"][plan.name]
+                if (Path(trained.base) / info["file"]).resolve() != (folder / info["file"]).resolve():
+                    shutil.copyfile(Path(trained.base) / info["file"], folder / info["file"])
+                heads[plan.name] = info
+                trained.metrics = {**trained.metrics, plan.name: kept["metrics"][plan.name]}
             continue
         coef, bias, temperature, shift = trained.heads[plan.name]
         file = f"head-{plan.name}.npz"
@@ -232,7 +260,7 @@ def save(trained: Trained, folder: Path, version: str) -> None:
         "profile": trained.profile,
         "features": trained.vocabulary.spec.as_dict(),
         "heads": heads,
-        "metrics": trained.metrics,
+        "metrics": {name: trained.metrics[name] for name in heads if name in trained.metrics},
         "training_seconds": trained.seconds,
     }
     if trained.encoded:

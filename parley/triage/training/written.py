@@ -8,7 +8,11 @@ and to-be-heard for the desired-outcome model. Deterministic (fixed seed).
 from __future__ import annotations
 
 import itertools
+import json
 import random
+from pathlib import Path
+
+DATA = Path(__file__).resolve().parent / "data"
 
 PRODUCTS = ["phone", "laptop", "headphones", "blender", "jacket", "order", "package", "tv", "router",
             "washing machine", "sofa", "shoes", "watch", "tablet", "printer", "coffee maker"]
@@ -165,3 +169,18 @@ def outcome_examples():
         for text in _expand(templates, 120, seed=100 + i):
             out.add(text, label)
     return out
+
+
+def _rows(name: str) -> list[dict]:
+    with open(DATA / name, encoding="utf-8") as fh:
+        return [json.loads(line) for line in fh if line.strip()]
+
+
+def emotion_rows() -> list[dict]:
+    """Our posts labelled fear, disgust, surprise, and hard negatives (text, label, group)."""
+    return _rows("written-emotions.jsonl")
+
+
+def safety_rows() -> list[dict]:
+    """Our product-safety and defect complaints in plain words (text, label "complaint", group)."""
+    return _rows("written-safety.jsonl")

@@ -28,12 +28,24 @@ class Command(BaseCommand):
         parser.add_argument("--tune", action="store_true",
                             help="accurate profile, experimental: fine-tune the encoder on the training splits "
                                  "first (an hour or more on 2 CPU cores; the shipped models do not use it).")
+        parser.add_argument("--encoder", default=None,
+                            help="accurate profile: use the encoder.onnx and tokenizer.json in this folder as they are "
+                                 "(e.g. the shipped models folder) instead of exporting MiniLM again (no torch needed).")
+        parser.add_argument("--embeddings-cache", default=None,
+                            help="accurate profile: an .npz of sentence embeddings kept between runs (read when "
+                                 "present, rewritten with new texts); only valid for the same --encoder.")
+        parser.add_argument("--heads", default="",
+                            help="Refit only these heads (comma-separated, e.g. emotion,intent) over the vocabulary "
+                                 "and encoder of the models in --base; the other heads are kept as they are.")
+        parser.add_argument("--base", default=None,
+                            help="With --heads: the models folder to start from (default: the shipped models).")
         parser.add_argument("--with-corrections", action="store_true",
                             help="Add agents' triage corrections from the database to the training data.")
 
     def handle(self, *args, **opts):
         try:
             from parley.triage.training.fit import save, train
+            from parley.triage.training.heads import HEADS
         except ImportError as exc:  # pragma: no cover
             raise CommandError(f"training needs the train extra: pip install 'parley[train]' ({exc})") from exc
         data = Path(opts["data"])
@@ -45,9 +57,20 @@ class Command(BaseCommand):
         for profile in profiles:
             out = Path(opts["out"]) / profile if opts["out"] else MODELS_DIR / profile
             before = self._metrics(MODELS_DIR / profile)  # the models in use now
+            heads, base = HEADS, None
+            if opts["heads"]:
+                wanted = [h.strip() for h in opts["heads"].split(",") if h.strip()]
+                unknown = sorted(set(wanted) - {p.name for p in HEADS})
+                if unknown:
+                    raise CommandError(f"unknown heads: {', '.join(unknown)} (one of: {', '.join(p.name for p in HEADS)})")
+                heads = tuple(p for p in HEADS if p.name in wanted)
+                base = Path(opts["base"]) / profile if opts["base"] else MODELS_DIR / profile
             try:
-                trained = train(data, profile, limit=opts["limit"], extra=extra, log=self.stdout.write,
-                                tune=True if opts["tune"] else None)
+                trained = train(data, profile, limit=opts["limit"], extra=extra, log=self.stdout.write, heads=heads,
+                                base=base,
+                                tune=True if opts["tune"] else None,
+                                encoder_dir=Path(opts["encoder"]) if opts["encoder"] else None,
+                                embeddings_cache=Path(opts["embeddings_cache"]) if opts["embeddings_cache"] else None)
             except RuntimeError as exc:
                 raise CommandError(str(exc)) from exc
             version = f"{profile}-{stamp}" + ("+corrections" if extra else "")
