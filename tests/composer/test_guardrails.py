@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 
 import pytest
 
@@ -286,9 +285,7 @@ def test_hostile_text_never_crashes_and_spans_stay_inside(draft):
               "context": {"intent": "complaint", "troll": True, "pile_on": True,
                           "recent_replies": [draft[:500]] * 5},
               "brand": {"apology_policy": "always_apologise", "signature_required": True}}
-    started = time.perf_counter()
-    findings = check(draft, record)
-    assert time.perf_counter() - started < 2.0  # a generous bound; bench/bench_composer.py measures p95
+    findings = check(draft, record)  # speed: bench/bench_composer.py measures the p95
     for f in findings:
         assert 0 <= f.start <= f.end <= len(draft)
         assert f.level in ("block", "warn", "info")

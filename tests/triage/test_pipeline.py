@@ -1,6 +1,5 @@
 """The whole triage of a text with the shipped models: fields, bad input, explanations."""
 
-import time
 
 import pytest
 
@@ -124,14 +123,12 @@ def test_non_string_input_is_treated_as_empty(triager):
 
 
 @pytest.mark.parametrize("profile", ["fast", "accurate"])
-def test_model_files_are_small_safe_and_quick_to_load(profile):
+def test_model_files_are_small_and_safe_to_load(profile):
     folder = MODELS_DIR / profile
     files = list(folder.iterdir())
     assert {"manifest.json", "vocabulary.npz"} <= {f.name for f in files}
     assert all(f.stat().st_size <= 25 * 1024 * 1024 for f in files)
-    started = time.perf_counter()
-    models = LinearModels(folder)  # np.load(allow_pickle=False): plain arrays only
-    assert time.perf_counter() - started < 2.0  # < 1 s on an idle machine; slack for a busy CI
+    models = LinearModels(folder)  # np.load(allow_pickle=False): plain arrays only; load time: bench/bench_triage.py
     assert set(models.heads) == {"complaint", "severity", "sentiment", "emotion", "offensive", "hate", "intent",
                                  "outcome"}
 
