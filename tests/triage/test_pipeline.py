@@ -160,8 +160,7 @@ def test_a_safety_complaint_in_plain_words_is_a_complaint_not_abuse(triager, tex
     r = triager.triage(text)
     assert r["intent"] == "complaint", r["intent_scores"]
     assert r["troll"] < 0.35
-    if triager.options.profile == "fast":  # accurate's intent and offensive heads are not refit yet (model card)
-        assert r["intent_scores"]["abuse"] < 0.2 and r["offensive"] < 0.5
+    assert r["intent_scores"]["abuse"] < 0.2 and r["offensive"] < 0.5
 
 
 @pytest.mark.parametrize("text, emotion", [
