@@ -143,9 +143,9 @@ async def load(port: int, requests: list[bytes], rate: float, connections: int):
             statuses[status] = statuses.get(status, 0) + 1
         writer.close()
 
-    began = time.perf_counter()
     await asyncio.gather(producer(), *(connection() for _ in range(connections)))
-    return latencies, statuses, time.perf_counter() - began
+    # From the first request's due time (not from before the 0.2 s lead-in) to the last answer.
+    return latencies, statuses, time.perf_counter() - start
 
 
 def wait_for(port: int, timeout: float = 60) -> None:
