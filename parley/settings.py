@@ -389,5 +389,17 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("PARLEY_LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # The task worker logs every task's start and finish at INFO: a flood under `parley serve`
+        # (the demo's login scrolls away). Warnings and failures always show.
+        **{
+            name: {"handlers": ["tasks_console"], "propagate": False}
+            for name in ("django_tasks", "django_tasks_db", "django.tasks")
+        },
+    },
+}
+LOGGING["handlers"]["tasks_console"] = {
+    "class": "logging.StreamHandler",
+    "level": "INFO" if env_bool("PARLEY_LOG_TASKS", False) else "WARNING",
 }
