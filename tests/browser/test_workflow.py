@@ -161,3 +161,52 @@ def test_coverage_page_warns_about_gaps(open_page, app_db, screenshot):
         expect(agent.locator("body")).to_contain_text(re.compile("not found|No such", re.I))
     finally:
         app_db.run(remove)
+
+
+def test_a_promise_becomes_a_follow_up_that_is_snoozed_and_done(open_page, app_db):
+    """A promise in a reply shows on the follow-ups page as overdue once its time passed; snooze moves
+    it out of "Overdue", Done removes it."""
+    def add():
+        from datetime import timedelta
+
+        from django.contrib.auth import get_user_model
+        from django.utils import timezone
+
+        from parley.inbox import actions
+        from parley.inbox.models import Conversation
+        from parley.sla.actions import follow_ups_from_reply
+
+        conversation = Conversation.objects.filter(brand__slug="lumen").order_by("pk").first()
+        reply = actions.create_reply(conversation, "Thanks for waiting, I'll get back to you tomorrow with the tracking.",
+                                     get_user_model().objects.get(username="nora"),
+                                     now=timezone.now() - timedelta(days=3))
+        follow_ups_from_reply(reply)
+        return reply.pk
+
+    def remove(reply_id):
+        from parley.inbox.models import Post
+        from parley.sla.models import FollowUp
+
+        FollowUp.objects.filter(source_post_id=reply_id).delete()
+        Post.objects.filter(pk=reply_id).delete()
+
+    reply_id = app_db.run(add)
+    try:
+        page = open_page("nora", "/b/lumen/follow-ups/")
+        overdue = page.locator("table.follow-ups").first
+        row = overdue.locator("tr", has_text="get back to you tomorrow")
+        expect(row).to_be_visible()
+        expect(page.get_by_role("heading", name=re.compile(r"^Overdue"))).not_to_contain_text("(0)")
+
+        row.get_by_label("Snooze for").select_option("1d")
+        row.get_by_role("button", name="Snooze").click()
+        expect(page.locator("#flash")).to_contain_text("snoozed")
+        expect(page.get_by_role("heading", name=re.compile(r"^Coming up"))).not_to_contain_text("(0)")
+        snoozed = page.locator("tr", has_text="get back to you tomorrow")
+        expect(snoozed).to_contain_text("snoozed to")
+
+        snoozed.get_by_role("button", name="Done").click()
+        expect(page.locator("#flash")).to_contain_text("Follow-up done")
+        expect(page.locator("tr", has_text="get back to you tomorrow")).to_have_count(0)
+    finally:
+        app_db.run(remove, reply_id)
