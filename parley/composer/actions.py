@@ -78,6 +78,10 @@ class Seen:
 # --- templates --------------------------------------------------------------------------------
 
 
+# Longer than any channel takes in one message (email included); the editor's preview reads 6,000.
+MAX_TEMPLATE_CHARS = 5000
+
+
 def _clean_template_fields(brand: Brand, fields: dict) -> dict:
     out = {}
     if "name" in fields:
@@ -94,6 +98,8 @@ def _clean_template_fields(brand: Brand, fields: dict) -> dict:
         body = (fields["body"] or "").replace("\x00", "").strip()
         if not body:
             raise ActionError("A template body cannot be empty")
+        if len(body) > MAX_TEMPLATE_CHARS:
+            raise ActionError(f"A template body is at most {MAX_TEMPLATE_CHARS:,} characters")
         try:
             validate(body)
         except TemplateError as exc:

@@ -53,6 +53,9 @@ def test_template_lifecycle_and_audit(brand, users, teams, conv):
         actions.create_template(brand, sup, name="Late parcel", body="x")
     with pytest.raises(actions.ActionError, match="Unknown variable"):
         actions.create_template(brand, sup, name="Bad", body="Hi {customer.password}")
+    with pytest.raises(actions.ActionError, match="at most 5,000 characters"):
+        actions.create_template(brand, sup, name="Huge", body="\U0001F600" * 10_000)
+    assert not Template.objects.filter(brand=brand, name="Huge").exists()
     with pytest.raises(PermissionDenied):
         actions.create_template(brand, users["care_agent"], name="Mine", body="x")
     text = actions.use_template(t, conv, users["care_agent"], now=T0)
