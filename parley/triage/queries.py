@@ -102,7 +102,9 @@ def conversation_filter(*, intent="", sentiment="", outcome="", severity_min=Non
     A conversation matches when one of its customer's posts matches every given
     filter. Each positive value is looked up in the conversations' triage
     summary (summary.py: one indexed flag per value), so a rare flag reads only
-    the conversations that have it. One filter alone is answered by its flag;
+    the conversations that have it; a topic with a minimum severity is one
+    combined flag (both common, rare together: summary.combined_flag). One flag
+    alone (one filter, or topic + severity) is answered by that flag;
     with several, or with "not a troll" / "no private data", one EXISTS over
     the conversation's posts' triage checks that a single post matches them all.
     """
@@ -163,7 +165,8 @@ def conversation_filter(*, intent="", sentiment="", outcome="", severity_min=Non
             # Common: building that list would cost more than the page; probe each listed
             # conversation's flag instead (index triage_flag_unique), and the page fills at once.
             out &= Q(Exists(rows.filter(conversation=OuterRef("pk"))))
-    if len(q.children) == len(flags) == 1:
+    if len(flags) == 1 and len(q.children) == len(valid):
+        # One flag (a topic with a severity is one combined flag) says all: one post has it.
         return out
     # Only customer posts are triaged (the listener, triage_pending and correct_triage see to
     # it), so the post's direction is not tested: the conversation's post ids then come from

@@ -8,7 +8,9 @@ million posts took 230-340 ms a page for a rare flag (docs/benchmarks.md).
 A flag is a string: ``intent:complaint``, ``sentiment:negative``,
 ``outcome:refund``, ``outcome:unclear``, ``severity>=3`` (one per level up to
 the post's severity), ``troll``, ``private_data``, ``topic:<name, lower
-case>``, ``language:fr``. A conversation has a flag when any of its posts'
+case>``, ``language:fr``, and the combined flag ``severity>=3&topic:<name>``
+(one per level and topic of the *same* post: a topic and a severity are each
+common, but rare together, and the filter asks that one post has both). A conversation has a flag when any of its posts'
 stored triage has it (the same rows the filters always read; status is not
 looked at, as the filters never did for these values).
 
@@ -40,6 +42,15 @@ def topic_flag(name: str) -> str:
     return f"topic:{name.lower()}"
 
 
+def combined_flag(severity_min: int, topic: str) -> str:
+    """One post has this topic and at least this severity.
+
+    Severity first: no other flag starts with ``severity>=N&``, whatever a
+    stored topic name contains, so it cannot collide with a topic flag.
+    """
+    return f"severity>={severity_min}&{topic_flag(topic)}"
+
+
 def flags_of(row: Mapping) -> set[str]:
     """The flags one post's stored triage gives its conversation."""
     out: set[str] = set()
@@ -57,9 +68,11 @@ def flags_of(row: Mapping) -> set[str]:
         out.add("troll")
     if row.get("private_data_posted"):
         out.add("private_data")
+    levels = [level for level in SEVERITY_LEVELS if severity is not None and severity >= level]
     for name in row.get("topics") or ():
         if isinstance(name, str) and name:
             out.add(topic_flag(name))
+            out.update(combined_flag(level, name) for level in levels)
     return {flag for flag in out if len(flag) <= MAX_FLAG}
 
 
@@ -68,23 +81,25 @@ def required_flags(*, intent="", sentiment="", outcome="", severity_min=None, tr
     """The flags a conversation must have to match these (already validated) filter values.
 
     Only positive values have flags: "not a troll" and "no private data" are read
-    from the posts' triage (queries.conversation_filter).
+    from the posts' triage (queries.conversation_filter). A topic with a minimum
+    severity is one combined flag (both from one post), not two.
     """
     out = []
+    combined = severity_min in SEVERITY_LEVELS and bool(topic)
     if intent:
         out.append(f"intent:{intent}")
     if sentiment:
         out.append(f"sentiment:{sentiment}")
     if outcome:
         out.append(f"outcome:{outcome}")
-    if severity_min in SEVERITY_LEVELS:
+    if severity_min in SEVERITY_LEVELS and not combined:
         out.append(f"severity>={severity_min}")
     if troll is True:
         out.append("troll")
     if private_data is True:
         out.append("private_data")
     if topic:
-        out.append(topic_flag(topic))
+        out.append(combined_flag(severity_min, topic) if combined else topic_flag(topic))
     if language:
         out.append(f"language:{language}")
     return out
@@ -147,33 +162,61 @@ def triage_saved(sender, instance, update_fields=None, raw=False, **kwargs) -> N
     refresh([conversation_id])
 
 
-def rebuild(batch_size: int = 20_000, progress=None, *, flag_model=None, triage_model=None) -> int:
+def rebuild(batch_size: int = 5_000, progress=None, *, flag_model=None, triage_model=None, brand_ids=None) -> int:
     """Recompute every conversation's flags (after a bulk load, or to repair); returns how many there are.
 
-    Reads the triage in primary-key order in batches of posts; a conversation's
-    posts may fall in two batches, so flags are inserted ignoring duplicates
-    after the table is emptied, all in one transaction.
+    Brand by brand, each in its own transaction (atomic per brand; a rerun
+    redoes everything, so an interrupted rebuild is finished by running it
+    again): the brand's flags are deleted, then its conversations are read in
+    primary-key chunks of `batch_size`, their posts' triage through the index
+    on posts' conversation, and the flags written with multi-row INSERTs in
+    conversation order (no ORM objects; duplicates cannot occur, as each
+    conversation lies in one chunk). `brand_ids` limits it to those brands.
+    `progress(n)` is called with the triage rows read.
     """
-    from django.db import transaction
+    from django.db import router, transaction
 
     from . import models
 
     ConversationTriageFlag = flag_model or models.ConversationTriageFlag  # the migration passes its own
     PostTriage = triage_model or models.PostTriage
-    with transaction.atomic():
-        ConversationTriageFlag.objects.all().delete()
-        last = 0
-        while True:
-            rows = list(PostTriage.objects.filter(post_id__gt=last).order_by("post_id")
-                        .values_list("post_id", "post__conversation_id", *COLUMNS)[:batch_size])
-            if not rows:
-                break
-            last = rows[-1][0]
-            flags = _flag_rows(row[1:] for row in rows)
-            ConversationTriageFlag.objects.bulk_create(
-                [ConversationTriageFlag(conversation_id=c, flag=f) for c, f in sorted(flags)],
-                ignore_conflicts=True, batch_size=5000,
-            )
-            if progress is not None:
-                progress(len(rows))
-        return ConversationTriageFlag.objects.count()
+    Conversation = ConversationTriageFlag._meta.get_field("conversation").related_model
+    db = router.db_for_write(ConversationTriageFlag)
+    if brand_ids is None:
+        brand_ids = list(Conversation.objects.using(db).order_by().values_list("brand_id", flat=True).distinct())
+        # Flags of no brand's conversation cannot exist (the foreign key cascades); nothing else to clear.
+    for brand_id in sorted(brand_ids):
+        with transaction.atomic(using=db):
+            conversations = Conversation.objects.using(db).filter(brand_id=brand_id)
+            ConversationTriageFlag.objects.using(db).filter(
+                conversation_id__in=conversations.values("pk")).delete()
+            last = 0
+            while True:
+                ids = list(conversations.filter(pk__gt=last).order_by("pk").values_list("pk", flat=True)[:batch_size])
+                if not ids:
+                    break
+                last = ids[-1]
+                rows = list(PostTriage.objects.using(db).filter(post__conversation_id__in=ids)
+                            .values_list("post__conversation_id", *COLUMNS))
+                _insert_flags(db, ConversationTriageFlag, sorted(_flag_rows(rows)))
+                if progress is not None:
+                    progress(len(rows))
+    return ConversationTriageFlag.objects.using(db).count()
+
+
+INSERT_ROWS = 400  # rows per INSERT statement: 800 parameters, under every SQLite's limit
+
+
+def _insert_flags(db: str, model, rows: list[tuple[int, str]]) -> None:
+    """INSERT the (conversation id, flag) rows, several hundred a statement, skipping any already there."""
+    from django.db import connections
+
+    table = connections[db].ops.quote_name(model._meta.db_table)
+    conversation = connections[db].ops.quote_name(model._meta.get_field("conversation").column)
+    flag = connections[db].ops.quote_name(model._meta.get_field("flag").column)
+    with connections[db].cursor() as cursor:
+        for start in range(0, len(rows), INSERT_ROWS):
+            chunk = rows[start:start + INSERT_ROWS]
+            values = ", ".join(["(%s, %s)"] * len(chunk))
+            cursor.execute(f"INSERT INTO {table} ({conversation}, {flag}) VALUES {values} ON CONFLICT DO NOTHING",
+                           [value for row in chunk for value in row])

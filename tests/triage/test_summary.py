@@ -38,7 +38,14 @@ def test_flags_of_a_triage_row():
            "language": "en"}
     assert summary.flags_of(row) == {
         "intent:complaint", "sentiment:negative", "outcome:refund", "outcome:unclear", "severity>=1",
-        "severity>=2", "severity>=3", "troll", "private_data", "topic:late delivery", "topic:app", "language:en"}
+        "severity>=2", "severity>=3", "troll", "private_data", "topic:late delivery", "topic:app", "language:en",
+        # One combined flag per severity level and topic of this post.
+        *(f"severity>={level}&topic:{name}" for level in (1, 2, 3) for name in ("late delivery", "app"))}
+    # A topic without severity (or severity without a topic) combines into nothing; a topic
+    # name that looks like a combined flag cannot pass for one (severity comes first).
+    assert summary.flags_of({"topics": ["refund"], "severity": 0}) == {"topic:refund"}
+    assert summary.flags_of({"topics": ["x&severity>=3"]}) == {"topic:x&severity>=3"}
+    assert summary.required_flags(topic="Refund", severity_min=3) == ["severity>=3&topic:refund"]
     # A pending row (defaults) has no flags; a low troll score, severity 0 and no private data add none.
     assert summary.flags_of({"intent": "", "severity": None, "troll": None, "topics": [], "outcome_unclear": None}) == set()
     assert summary.flags_of({"severity": 0, "troll": 0.49, "private_data_posted": []}) == set()
@@ -127,7 +134,8 @@ def test_one_rare_filter_reads_the_summary_only(brand, channel, users):
     a = post(brand, channel, "1", "refund", author="a")
     PostTriage.objects.create(post=a, status="triaged", intent="abuse", troll=0.9, language="fr")
     admin = users["admin"]
-    for params in ("troll=yes", "private_data=yes", "topic=refund", "severity_min=3", "intent=abuse", "language=fr"):
+    for params in ("troll=yes", "private_data=yes", "topic=refund", "severity_min=3", "intent=abuse", "language=fr",
+                   "topic=refund&severity_min=3"):
         f = queries.InboxFilter.from_params(QueryDict(params))
         sql = str(queries.conversations(admin, brand, f).query)
         assert "triage_posttriage" not in sql and "triage_conversationtriageflag" in sql, params
