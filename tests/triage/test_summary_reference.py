@@ -16,6 +16,7 @@ from urllib.parse import urlencode
 from datetime import timedelta
 
 import pytest
+from django.core.management import CommandError, call_command
 from django.http import QueryDict
 
 from parley.inbox import actions, queries
@@ -110,7 +111,7 @@ def inbox(brand, channel):
             if rng.random() < 0.9:  # a few posts have no triage row at all
                 triage_rows.append(_random_triage(rng, p))
     PostTriage.objects.bulk_create(triage_rows)  # past save(): the summary knows nothing yet
-    summary.rebuild(batch_size=7)  # small chunks: conversations span several
+    summary.rebuild(batch_size=7)  # small chunks: the brand's conversations take several
     return {t.post.conversation_id for t in triage_rows}, triage_rows, rng
 
 
@@ -145,4 +146,17 @@ def test_rebuild_equals_refresh_and_is_idempotent(inbox):
     assert set(ConversationTriageFlag.objects.values_list("conversation_id", "flag")) == expected
     ConversationTriageFlag.objects.all().delete()
     summary.refresh(conversation_ids)
+    assert set(ConversationTriageFlag.objects.values_list("conversation_id", "flag")) == expected
+
+
+def test_the_command_rebuilds_one_brand_and_refuses_a_bad_batch_size(inbox, brand):
+    _, rows, _ = inbox
+    stale = ConversationTriageFlag.objects.create(conversation_id=rows[0].post.conversation_id, flag="troll:stale")
+    with pytest.raises(CommandError):
+        call_command("triage_summary", "--no-progress", "--batch-size", "0")
+    assert ConversationTriageFlag.objects.filter(pk=stale.pk).exists()  # nothing was touched
+    call_command("triage_summary", "--no-progress", "--brand", str(brand.pk), "--batch-size", "3")
+    assert not ConversationTriageFlag.objects.filter(pk=stale.pk).exists()
+    expected = {(t.post.conversation_id, flag) for t in rows
+                for flag in summary.flags_of({c: getattr(t, c) for c in summary.COLUMNS})}
     assert set(ConversationTriageFlag.objects.values_list("conversation_id", "flag")) == expected
