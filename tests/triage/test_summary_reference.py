@@ -160,3 +160,19 @@ def test_the_command_rebuilds_one_brand_and_refuses_a_bad_batch_size(inbox, bran
     expected = {(t.post.conversation_id, flag) for t in rows
                 for flag in summary.flags_of({c: getattr(t, c) for c in summary.COLUMNS})}
     assert set(ConversationTriageFlag.objects.values_list("conversation_id", "flag")) == expected
+
+
+def test_migration_0003_adds_the_combined_flags_to_a_summary_built_without_them(inbox):
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("parley.triage.migrations.0003_triage_summary_combined_flags")
+    _, rows, _ = inbox
+    ConversationTriageFlag.objects.filter(flag__contains="&topic:").delete()  # as 0002 left it
+    assert not ConversationTriageFlag.objects.filter(flag__contains="&topic:").exists()
+    migration.rebuild(apps, None)
+    expected = {(t.post.conversation_id, flag) for t in rows
+                for flag in summary.flags_of({c: getattr(t, c) for c in summary.COLUMNS})}
+    assert set(ConversationTriageFlag.objects.values_list("conversation_id", "flag")) == expected
+    assert ConversationTriageFlag.objects.filter(flag__contains="&topic:").exists()
