@@ -18,6 +18,8 @@ from parley.platforms.meta.client import MetaClient
 from parley.platforms.models import OutboxItem, PrivateReply
 from parley.platforms.simulator import payloads
 
+from tests.inbox.test_concurrency import pg_only, run_concurrently  # noqa: F401  (pg_only is a fixture)
+
 from .conftest import IG_ACCOUNT, PAGE_ID, deliver
 
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=timezone.utc)
@@ -242,3 +244,69 @@ def test_form_offers_sends_and_then_shows_the_mode_as_used(client, sim, fb_chann
     assert PrivateReply.objects.get(comment=comment).post.text == "Hi Jo, I've sent you a private message."
     page = client.get(page_url).content.decode()
     assert 'value="comment_dm" disabled' in page and "already sent" in page
+
+
+# --- two agents at once (PostgreSQL: real concurrent connections) ------------------------------------
+
+
+def test_two_agents_racing_store_one_private_reply(pg_only, django_user_model):  # noqa: F811
+    import threading
+
+    from parley.accounts.models import Brand, Role
+    from parley.inbox import actions as inbox
+    from parley.platforms.models import ChannelAccount
+    from tests.conftest import incoming, make_user
+
+    brand = Brand.objects.create(slug="race-private", name="Race")
+    channel = ChannelAccount.objects.create(brand=brand, platform="facebook", external_id=PAGE_ID, handle="race")
+    for round_ in range(3):  # a race may be won cleanly by chance: repeat it on fresh comments
+        comment = inbox.ingest_post(brand, channel, incoming(
+            f"{POST_ID}_{round_}", "It broke", platform="facebook", kind="comment", author=f"c{round_}",
+            at=datetime.now(timezone.utc) - timedelta(hours=1))).post
+        agents = iter([make_user(django_user_model, f"sup{round_}{i}", brand, Role.SUPERVISOR) for i in range(4)])
+        picked = {}
+
+        def send():
+            me = picked.setdefault(threading.get_ident(), next(agents))
+            return composer.send_checked_reply(Conversation.objects.get(pk=comment.conversation_id),
+                                               f"Hi, {me.username} here: see your inbox.", me, visibility="comment_dm")
+
+        results, errors = run_concurrently(4, send)
+        assert len(results) == 1, (results, errors)
+        assert len(errors) == 3 and all(isinstance(e, ActionError) and "already sent" in str(e) for e in errors), errors
+        assert PrivateReply.objects.filter(comment=comment).count() == 1
+        assert Post.objects.filter(conversation_id=comment.conversation_id, direction="out").count() == 1
+
+
+def test_claims_inserted_at_the_same_moment_one_wins_in_the_database(pg_only, django_user_model):  # noqa: F811
+    """Both passed every check and claim the comment at the same moment: the unique comment decides."""
+    import threading
+
+    from django.db import transaction
+
+    from parley.accounts.models import Brand
+    from parley.composer import private_reply
+    from parley.inbox import actions as inbox
+    from tests.conftest import incoming
+
+    brand = Brand.objects.create(slug="race-claim", name="Race")
+    comment = inbox.ingest_post(brand, None, incoming(f"{POST_ID}_c", "It broke", platform="facebook", kind="comment",
+                                                      at=datetime.now(timezone.utc))).post
+    conversation = Conversation.objects.get(pk=comment.conversation_id)
+    # Two replies stored already (in the composer, replies to one conversation queue on its row; the
+    # claim is what stops a second private reply even where nothing else serialises the two).
+    replies = iter([inbox.create_reply(conversation, f"See your inbox ({n})", "agent", visibility="private")
+                    for n in range(2)])
+    picked = {}
+    together = threading.Barrier(2)
+
+    def claim():
+        post = picked.setdefault(threading.get_ident(), next(replies))
+        with transaction.atomic():
+            together.wait(timeout=10)
+            return private_reply.claim(post, Post.objects.get(pk=comment.pk), datetime.now(timezone.utc))
+
+    results, errors = run_concurrently(2, claim)
+    assert len(results) == 1 and len(errors) == 1, (results, errors)
+    assert isinstance(errors[0], ActionError) and "by someone else" in str(errors[0])
+    assert PrivateReply.objects.filter(comment=comment).count() == 1
