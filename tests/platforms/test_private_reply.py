@@ -310,3 +310,20 @@ def test_claims_inserted_at_the_same_moment_one_wins_in_the_database(pg_only, dj
     assert len(results) == 1 and len(errors) == 1, (results, errors)
     assert isinstance(errors[0], ActionError) and "by someone else" in str(errors[0])
     assert PrivateReply.objects.filter(comment=comment).count() == 1
+
+
+# --- the REST API -------------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_api_sends_a_private_reply_once(client, sim, fb_channel, users):
+    from tests.api.conftest import client_for, conv_url
+
+    comment = _facebook_comment(client, datetime.now(timezone.utc) - timedelta(hours=1))
+    api = client_for(users["supervisor"])
+    url = conv_url(comment.conversation, "replies/")
+    sent = api.post(url, {"text": "Hi Jo, check your inbox please.", "visibility": "comment_dm"}, format="json")
+    assert sent.status_code == 201, sent.content
+    assert sent.json()["visibility"] == "private" and PrivateReply.objects.get(comment=comment).post_id == sent.json()["id"]
+    again = api.post(url, {"text": "Hi Jo, one more.", "visibility": "comment_dm"}, format="json")
+    assert again.status_code == 400 and "already sent" in again.json()["detail"], again.content
