@@ -327,3 +327,14 @@ def test_api_sends_a_private_reply_once(client, sim, fb_channel, users):
     assert sent.json()["visibility"] == "private" and PrivateReply.objects.get(comment=comment).post_id == sent.json()["id"]
     again = api.post(url, {"text": "Hi Jo, one more.", "visibility": "comment_dm"}, format="json")
     assert again.status_code == 400 and "already sent" in again.json()["detail"], again.content
+
+
+@pytest.mark.django_db
+def test_a_private_reply_held_for_approval_is_claimed_when_approved(client, sim, fb_channel, users):
+    comment = _facebook_comment(client, datetime.now(timezone.utc) - timedelta(hours=1))
+    held = composer.send_checked_reply(comment.conversation, "Hi Jo, our lawyer will contact you.", users["care_agent"],
+                                       visibility="comment_dm")
+    assert held.post is None and held.approval.visibility == "comment_dm" and not PrivateReply.objects.exists()
+    post = composer.approve_reply(held.approval, users["supervisor"])
+    assert post.visibility == "private" and PrivateReply.objects.get(comment=comment).post_id == post.pk
+    assert post.author_user_id == users["care_agent"].pk
