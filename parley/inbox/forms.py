@@ -92,7 +92,7 @@ class ReplyForm(BrandForm):
         # comment_dm: a private reply to the customer's comment (parley.composer.private_reply).
         choices=[("", "Same as the customer"), *Post.Visibility.choices, ("comment_dm", "Private reply to the comment")],
         required=False,
-        error_messages={"invalid_choice": "Visibility is public, private or comment_dm."},
+        error_messages={"invalid_choice": "Visibility is public or private (or comment_dm: a private reply to the comment)."},
     )
     # Generated when the form is shown, so a double submit stores one reply.
     key = forms.CharField(max_length=64, required=False)
