@@ -263,8 +263,11 @@ class TagsRequestSerializer(serializers.Serializer):
 class ReplyRequestSerializer(serializers.Serializer):
     text = serializers.CharField(trim_whitespace=False, allow_blank=True)
     visibility = serializers.ChoiceField(
-        choices=Post.Visibility.choices, required=False, allow_blank=True, default="",
-        help_text="Defaults to the visibility of the customer's latest post.",
+        choices=[*Post.Visibility.choices, ("comment_dm", "Private reply to the customer's comment")],
+        required=False, allow_blank=True, default="",
+        help_text="Defaults to the visibility of the customer's latest post. `comment_dm`: a private reply to the "
+        "customer's latest post, a Facebook / Instagram comment (one per comment, within 7 days of it; "
+        "refused with 400 and the reason otherwise); stored as a private post.",
     )
     idempotency_key = serializers.CharField(
         required=False, allow_blank=True, max_length=64, default="",

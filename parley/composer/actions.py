@@ -30,6 +30,7 @@ from parley.inbox.audit import record
 from parley.inbox.models import Conversation, Post
 
 from . import collision
+from . import private_reply
 from .context import context_for
 from .guardrails import Finding, blocking, check
 from . import approval
@@ -244,7 +245,7 @@ def check_draft(conversation: Conversation, text: str, actor, visibility: str = 
                 now: datetime | None = None) -> list[Finding]:
     """The guardrails' findings for a draft in `conversation` (reads only)."""
     now = now or timezone.now()
-    visibility = visibility or _default_visibility(conversation)
+    visibility = private_reply.as_visibility(visibility or _default_visibility(conversation))
     return check(text or "", context_for(conversation, actor, visibility, now))
 
 
@@ -266,16 +267,21 @@ def send_checked_reply(
     `override_reason` is given by an admin or supervisor: then the reply is stored and the
     override is audited with the checks it overrode. Warnings never stop a reply.
     With `seen`, a post that arrived since the form was shown stops it (ReplyCollision).
+    `visibility` "comment_dm" is a private reply to the customer's comment (one per comment, within
+    7 days of it: refused with the reason otherwise); the guardrails treat it as private.
     """
     now = now or timezone.now()
     text = clean_reply_text(text)  # empty or too long is refused before any check runs
     visibility = visibility or _default_visibility(conversation)
-    if _replayed(conversation, idempotency_key):
+    replayed = _replayed(conversation, idempotency_key)
+    if replayed:
         seen = None  # a repeated submit answers with the stored reply, never with a collision
+    if visibility == private_reply.MODE and not replayed:
+        private_reply.check(conversation, now)  # early and plain: not a comment, used, or too old
     with _collision_audited(conversation, actor):
         guard_collision(conversation, actor, seen, lock=False)  # early, before the checks run
         findings, blocks = _gate(conversation, text, actor, visibility, override_reason, now)
-        why = approval_reasons(conversation, text, actor, visibility, now)
+        why = approval_reasons(conversation, text, actor, private_reply.as_visibility(visibility), now)
         with transaction.atomic():
             guard_collision(conversation, actor, seen, lock=True)
             if why:
@@ -519,7 +525,11 @@ def _gate(conversation, text, actor, visibility, override_reason, now, part=""):
 def _store(conversation, text, actor, visibility, findings, blocks, override_reason, template, now, key) -> Post:
     """Store one checked reply and its findings (inside the caller's transaction)."""
     override_reason = (override_reason or "").strip()
-    post = inbox_actions.create_reply(conversation, text, actor, visibility=visibility, now=now, idempotency_key=key)
+    post = inbox_actions.create_reply(conversation, text, actor, visibility=private_reply.as_visibility(visibility),
+                                      now=now, idempotency_key=key)
+    if visibility == private_reply.MODE:
+        comment = post.parent if _is_claimed(post) else private_reply.check(conversation, now)
+        private_reply.claim(post, comment, now)
     ReplyCheck.objects.get_or_create(
         post=post,
         defaults={
@@ -534,6 +544,12 @@ def _store(conversation, text, actor, visibility, findings, blocks, override_rea
         record(conversation.brand, actor, "reply.guardrail_override", post, conversation,
                checks=sorted({f.check for f in blocks}), reason=override_reason)
     return post
+
+
+def _is_claimed(post: Post) -> bool:
+    from parley.platforms.models import PrivateReply
+
+    return PrivateReply.objects.filter(post=post).exists()
 
 
 # --- presence -------------------------------------------------------------------------------

@@ -18,8 +18,9 @@ from parley.inbox.models import Conversation, Post
 from parley.sla.models import Callback
 
 from .actions import GuardrailBlocked, ReplyCollision
+from . import private_reply
 from .models import Approval
-from .modes import modes
+from .modes import CommentFacts, modes
 
 RECENT_DECISIONS = timedelta(days=1)
 
@@ -38,7 +39,8 @@ def add_context(context: dict, conversation: Conversation, user, brand) -> None:
         .order_by("-created_at")
     )
     defaults = {
-        "reply_modes": modes(conversation.platform, context.get("reply_visibility", "public"), last_private_at, now),
+        "reply_modes": modes(conversation.platform, context.get("reply_visibility", "public"), last_private_at, now,
+                             _comment_facts(conversation, now)),
         "reply_can_override": can_manage(user, brand),
         "reply_approvals": list(approvals[:5]),
         "reply_findings": [],
@@ -56,6 +58,16 @@ def add_context(context: dict, conversation: Conversation, user, brand) -> None:
     }
     for key, value in defaults.items():
         context.setdefault(key, value)
+
+
+def _comment_facts(conversation: Conversation, now) -> CommentFacts | None:
+    """The customer's latest post when a private reply to it is worth offering (it is a comment)."""
+    if conversation.platform not in ("facebook", "instagram"):
+        return None
+    comment, refusal = private_reply.state(conversation, now)
+    if comment is None or comment.kind not in ("comment", "post") or comment.visibility != "public":
+        return None  # their latest post is a private message (or nothing): nothing to answer privately
+    return CommentFacts(comment.created_at, refusal)
 
 
 def kept_after_refusal(refusal, form) -> dict:

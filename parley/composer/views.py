@@ -33,6 +33,7 @@ from parley.inbox.actions import MAX_REPLY_CHARS
 from . import actions
 from .guardrails import ContextError, blocking
 from .models import Approval, Template
+from .private_reply import as_visibility
 from .scoping import Situation, fits, search
 from .suggestions.history import suggestions_for
 
@@ -68,8 +69,8 @@ def _text(data: dict) -> str:
 
 def _visibility(data: dict) -> str:
     visibility = data.get("visibility") or ""
-    if visibility not in ("", "public", "private"):
-        raise BadRequest("visibility is public or private")
+    if visibility not in ("", "public", "private", "comment_dm"):
+        raise BadRequest("visibility is public, private or comment_dm (a private reply to the comment)")
     return visibility
 
 
@@ -207,7 +208,7 @@ def presence(request, brand, conversation_id):
 def suggestions(request, brand, conversation_id):
     brand, _ = access_brand(request.user, brand)
     conv = access_conversation(request.user, brand, conversation_id, READ)
-    visibility = _visibility(request.GET)
+    visibility = as_visibility(_visibility(request.GET))
     items = suggestions_for(conv, request.user, visibility=visibility, eta=request.GET.get("eta", "")[:100])
     return JsonResponse({"suggestions": [s.as_dict() for s in items]})
 
@@ -219,7 +220,7 @@ def templates(request, brand, conversation_id):
     brand, _ = access_brand(request.user, brand)
     conv = access_conversation(request.user, brand, conversation_id, READ)
     pool = list(Template.objects.filter(brand=brand, is_active=True))
-    situation = Situation(conv.team_id, conv.platform, _visibility(request.GET))
+    situation = Situation(conv.team_id, conv.platform, as_visibility(_visibility(request.GET)))
     found = search(pool, request.GET.get("q", "")[:100])
     found = [t for t in found if fits(t, situation)] + [t for t in found if not fits(t, situation)]
     return JsonResponse({"templates": [

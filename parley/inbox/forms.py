@@ -89,9 +89,10 @@ class NoteForm(BrandForm):
 class ReplyForm(BrandForm):
     text = forms.CharField(required=False, strip=False)
     visibility = forms.ChoiceField(
-        choices=[("", "Same as the customer"), *Post.Visibility.choices],
+        # comment_dm: a private reply to the customer's comment (parley.composer.private_reply).
+        choices=[("", "Same as the customer"), *Post.Visibility.choices, ("comment_dm", "Private reply to the comment")],
         required=False,
-        error_messages={"invalid_choice": "Visibility is public or private."},
+        error_messages={"invalid_choice": "Visibility is public or private (or comment_dm: a private reply to the comment)."},
     )
     # Generated when the form is shown, so a double submit stores one reply.
     key = forms.CharField(max_length=64, required=False)

@@ -405,7 +405,8 @@ def _reply(conv, data, user):
     if checked.post is None:
         return "Your reply waits for a supervisor's approval: " + "; ".join(checked.approval.reasons) + "."
     post = checked.post
-    where = "public reply" if post.visibility == "public" else "private message"
+    where = ("private reply to the comment" if data["visibility"] == "comment_dm"
+             else "public reply" if post.visibility == "public" else "private message")
     warned = [f for f in checked.findings if f.level == "warn"]
     note = f" Guardrails: {'; '.join(f.message for f in warned[:3])}" if warned else ""
     return f"Your {where} is saved and waits for delivery on {post.get_platform_display()}.{note}"
@@ -487,7 +488,7 @@ def act(request, brand, conversation_id, action):
         kept.update(callback_phone=request.POST.get("phone", "")[:40], callback_at=request.POST.get("preferred_at", "")[:20])
     if failed and action in ("reply", "note"):
         kept[f"{action}_text"] = request.POST.get("text", "")[: actions.MAX_REPLY_CHARS + 1000]
-        if action == "reply" and request.POST.get("visibility") in ("public", "private"):
+        if action == "reply" and request.POST.get("visibility") in ("public", "private", "comment_dm"):
             kept["reply_visibility"] = request.POST["visibility"]
         if action == "reply":
             kept.update(composer_box.kept_after_refusal(refusal, form))

@@ -18,7 +18,7 @@ from parley.inbox.ingest import MAX_ID_CHARS
 from parley.inbox.models import Post
 
 from .base import Sent
-from .models import ChannelAccount, OutboxItem, Platform, Tombstone, WebhookDelivery
+from .models import ChannelAccount, OutboxItem, Platform, PrivateReply, Tombstone, WebhookDelivery
 
 log = logging.getLogger(__name__)
 
@@ -171,6 +171,34 @@ def record_sent(item: OutboxItem, sent: Sent, now: datetime) -> None:
             post.save(update_fields=["platform_id", "url", "delivery_status", "delivery_error"])
         record(post.brand, "outbox", f"outbox.{item.action}_done", post, post.conversation,
                platform_id=sent.platform_id, attempts=item.attempts)
+
+
+def link_private_reply_recipient(claim: PrivateReply, recipient_id: str) -> None:
+    """The Send API named the commenter's Messenger / Instagram id when the private reply went out:
+    make it an identity of the comment author's customer, so their answer joins this conversation.
+
+    On Instagram it is the id the comment came from (nothing to do); on Facebook a comment's author id
+    and the person's Messenger id differ, and without this link the answer would start a new case."""
+    from parley.inbox.models import Identity
+
+    comment = claim.comment
+    if not recipient_id or comment.author is None or len(recipient_id) > 128:
+        return
+    if Identity.objects.filter(brand_id=comment.brand_id, platform=comment.platform,
+                               platform_user_id=recipient_id).exists():
+        return
+    author = comment.author
+    try:
+        with transaction.atomic():
+            Identity.objects.create(
+                brand_id=comment.brand_id, customer_id=author.customer_id, original_customer_id=author.customer_id,
+                platform=comment.platform, platform_user_id=recipient_id, handle=author.handle,
+                display_name=author.display_name, first_name=author.first_name,
+            )
+            record(comment.brand, "outbox", "identity.linked_private_reply", claim.post, claim.post.conversation,
+                   recipient_id=recipient_id, comment=comment.pk)
+    except IntegrityError:  # the person wrote privately meanwhile: their identity exists already
+        return
 
 
 def record_failure(item: OutboxItem, reason: str, retry_at: datetime | None, now: datetime) -> None:

@@ -149,3 +149,4 @@ class SendContext:
     recipient_id: str = ""  # the customer's platform id, for private messages
     recipient_handle: str = ""
     message_tag: str = ""  # Meta's Send API tag for a message outside the 24-hour window (HUMAN_AGENT)
+    comment_id: str = ""  # a private reply to this comment (Meta): addressed by the comment, not the person

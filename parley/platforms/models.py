@@ -188,3 +188,20 @@ class QuotaUsage(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["api", "day"], name="quota_usage_unique")]
+
+
+class PrivateReply(models.Model):
+    """The one private message a brand may send to the author of a comment (Meta's private replies).
+
+    The unique comment makes "one per comment" hold in the database: two agents who both try commit
+    one row; the second insert fails and is refused. A row stays once written (the platform allows no
+    second try for a comment even when the first was refused), its post carries the delivery state.
+    """
+
+    brand = models.ForeignKey(Brand, on_delete=models.CASCADE, related_name="+")
+    comment = models.OneToOneField("inbox.Post", on_delete=models.CASCADE, related_name="private_reply")
+    post = models.OneToOneField("inbox.Post", on_delete=models.CASCADE, related_name="private_reply_to")
+    created_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"private reply {self.post_id} to comment {self.comment_id}"

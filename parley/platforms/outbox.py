@@ -13,7 +13,7 @@ from parley.inbox.models import Post
 
 from . import actions, adapters, policy
 from .base import RateLimited, Refused, SendContext, SendError, TokenInvalid
-from .models import ChannelAccount, OutboxItem
+from .models import ChannelAccount, OutboxItem, PrivateReply
 
 log = logging.getLogger(__name__)
 
@@ -65,7 +65,15 @@ def run(item_id: int, now: datetime | None = None) -> str:
         if channel.status == ChannelAccount.Status.DISABLED:
             raise Refused(f"{channel} is disabled")
         client = adapters.client_for(channel)
-        if item.action == OutboxItem.Action.SEND:
+        claim = _private_reply_claim(item)
+        if claim is not None:
+            # A private reply to a comment: the 7-day rule of the comment, not the 24-hour window.
+            comment = claim.comment
+            refusal = policy.private_reply(post.platform, comment.kind, comment.direction, comment.created_at, False, now)
+            if refusal:
+                raise Refused(refusal)
+            sent = client.send(post, SendContext(comment_id=comment.platform_id or ""))
+        elif item.action == OutboxItem.Action.SEND:
             context, last_private_at = context_for(post)
             rule = policy.messaging(post.platform, post.visibility, last_private_at, now, human_agent_allowed(channel))
             if rule.refusal:
@@ -77,7 +85,15 @@ def run(item_id: int, now: datetime | None = None) -> str:
     except SendError as error:
         return _failed(item, channel, error, now)
     actions.record_sent(item, sent, now)
+    if claim is not None:
+        actions.link_private_reply_recipient(claim, str(sent.raw.get("recipient_id") or ""))
     return "sent"
+
+
+def _private_reply_claim(item: OutboxItem) -> PrivateReply | None:
+    if item.action != OutboxItem.Action.SEND:
+        return None
+    return PrivateReply.objects.select_related("comment__author").filter(post_id=item.post_id).first()
 
 
 def _failed(item: OutboxItem, channel: ChannelAccount, error: SendError, now: datetime) -> str:

@@ -55,6 +55,34 @@ def window_refusal(platform: str, visibility: str, last_inbound_at: datetime | N
     return messaging(platform, visibility, last_inbound_at, now, human_agent).refusal
 
 
+# A Page or Instagram professional account may answer a person's comment with ONE private message,
+# addressed by the comment's id, within 7 days of the comment (Meta's "private replies").
+PRIVATE_REPLY_WINDOW = timedelta(days=7)
+# What may be answered so, by platform: a comment; on Facebook also a visitor's post on the Page.
+REPLYABLE_KINDS = {"facebook": ("comment", "post"), "instagram": ("comment",)}
+
+
+def private_reply(platform: str, kind: str, direction: str, comment_at: datetime | None, already_sent: bool,
+                  now: datetime) -> str:
+    """Why a private reply to this post may not be sent now ("" when it may).
+
+    `kind` and `direction` are the post's (a customer's comment is kind "comment", inbound);
+    `already_sent` whether a private reply to it was written already (sent, pending or failed)."""
+    if platform not in WINDOWED_PLATFORMS:
+        return "Private replies to comments exist on Facebook and Instagram only"
+    if direction != "in" or kind not in REPLYABLE_KINDS[platform]:
+        return "A private reply answers a customer's comment; the customer's latest post is not one"
+    if already_sent:
+        return "A private reply to this comment was already sent: the platform allows one per comment"
+    if comment_at is None:
+        return "The comment's time is unknown, so the 7-day limit cannot be checked"
+    age = now - comment_at
+    if age > PRIVATE_REPLY_WINDOW:
+        return (f"The comment is {age.days} days old: a private reply is allowed only within 7 days of it. "
+                "Answer publicly instead")
+    return ""
+
+
 def backoff(attempt: int, base_seconds: float, cap_seconds: float) -> timedelta:
     """Delay before retry number `attempt` (1 = first retry): base, 2×base, 4×base, ... capped."""
     return timedelta(seconds=min(cap_seconds, base_seconds * (2 ** max(0, attempt - 1))))

@@ -13,6 +13,12 @@ from .parse import fb_url
 
 THROTTLING_CODES = {4, 17, 32, 613} | set(range(80001, 80015))
 TOKEN_CODES = {190, 102}
+# Private replies: the comment was answered privately already; the comment cannot be answered so
+# (too old, deleted, not the Page's); in plain words for agents.
+PRIVATE_REPLY_CODES = {
+    10900: "the platform says this comment already has its private reply (one per comment)",
+    10903: "the platform refuses a private reply to this comment (older than 7 days, deleted, or not replyable)",
+}
 
 
 def _regain_at(response: http.Response) -> datetime | None:
@@ -39,6 +45,8 @@ def check(response: http.Response) -> dict:
     reason = f"Graph API answered {response.status}: {error.get('message') or response.text[:200]}"
     if code is not None:
         reason += f" (code {code})"
+    if code in PRIVATE_REPLY_CODES:
+        reason = f"{PRIVATE_REPLY_CODES[code][:1].upper()}{PRIVATE_REPLY_CODES[code][1:]}. {reason}"
     if code in TOKEN_CODES:
         raise TokenInvalid(reason, status=response.status, code=code)
     if code in THROTTLING_CODES:
@@ -61,6 +69,8 @@ class MetaClient(Client):
         return check(http.call(method, f"{self.base}/{path.lstrip('/')}", token=self.token, **kw))
 
     def send(self, post, context: SendContext) -> Sent:
+        if context.comment_id:
+            return self._private_reply(post, context.comment_id)
         if post.visibility == "private":
             if not context.recipient_id:
                 raise Refused("no customer to send this message to")
@@ -85,6 +95,16 @@ class MetaClient(Client):
         if not new_id:
             raise Permanent("the Graph API accepted the reply but returned no id")
         return Sent(new_id, fb_url(new_id) if self.platform == "facebook" else "", data)
+
+    def _private_reply(self, post, comment_id: str) -> Sent:
+        """The one private message to a comment's author, addressed by the comment (Send API)."""
+        body = {"recipient": {"comment_id": comment_id}, "message": {"text": post.text}}
+        data = self._call("POST", "/me/messages", json_body=body)
+        mid = str(data.get("message_id") or "")
+        if not mid:
+            raise Permanent("the Graph API accepted the private reply but returned no message_id")
+        # `recipient_id` is the person's Messenger / Instagram id: their answer arrives from it.
+        return Sent(stored_id(mid), "", data)
 
     def act(self, action: str, post) -> Sent:
         target = post.platform_id

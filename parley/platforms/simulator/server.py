@@ -55,8 +55,14 @@ class State:
     x_mention_pages: dict = field(default_factory=dict)
     # YouTube: pages of commentThreads.list by page token ("" = the first page).
     youtube_pages: dict = field(default_factory=dict)
+    # Graph comments a private reply may answer: comment id -> {"created_time": epoch seconds, "from": person id}.
+    # A comment not listed is taken as fresh (its author gets an id derived from the comment's).
+    comments: dict = field(default_factory=dict)
+    # The private replies sent: comment id -> {"recipient_id", "message_id", "text"}.
+    private_replies: dict = field(default_factory=dict)
 
 
+PRIVATE_REPLY_WINDOW_SECONDS = 7 * 24 * 3600
 MESSAGE_TAGS = {"CONFIRMED_EVENT_UPDATE", "POST_PURCHASE_UPDATE", "ACCOUNT_UPDATE", "HUMAN_AGENT"}
 GRAPH_PATH = re.compile(r"^/v\d+\.\d+(/.*)$")
 
@@ -234,7 +240,10 @@ class Handler(BaseHTTPRequestHandler):
         params = {**query, **body}
         if method == "GET" and parts == ["me"]:
             return self._send(200, dict(self.state.page))
-        if method == "POST" and parts == ["me", "messages"]:
+        if method == "POST" and len(parts) == 2 and parts[1] == "messages" and isinstance(body.get("recipient"), dict) \
+                and body["recipient"].get("comment_id"):
+            return self._private_reply(str(body["recipient"]["comment_id"]), body)
+        if method == "POST" and len(parts) == 2 and parts[1] == "messages":
             recipient = (body.get("recipient") or {}).get("id") if isinstance(body.get("recipient"), dict) else None
             if not recipient or not (body.get("message") or {}).get("text"):
                 return self._send(400, {"error": {"message": "(#100) The parameter recipient is required",
@@ -263,6 +272,28 @@ class Handler(BaseHTTPRequestHandler):
             return self._send(200, {"mentioned_comment": comment, "id": parts[0]})
         return self._send(400, {"error": {"message": f"Unknown path components: /{'/'.join(parts)}",
                                           "type": "OAuthException", "code": 2500, "fbtrace_id": "SimTrace"}})
+
+    def _private_reply(self, comment_id: str, body: dict) -> None:
+        """Send API with recipient.comment_id: one message per comment, within 7 days of it."""
+        text = (body.get("message") or {}).get("text") if isinstance(body.get("message"), dict) else None
+        if not text:
+            return self._send(400, {"error": {"message": "(#100) The parameter message is required",
+                                              "type": "OAuthException", "code": 100, "fbtrace_id": "SimTrace"}})
+        with self.state.lock:
+            comment = self.state.comments.get(comment_id, {})
+            if comment_id in self.state.private_replies:
+                error = (10900, "Activity already replied to")
+            elif time.time() - float(comment.get("created_time", time.time())) > PRIVATE_REPLY_WINDOW_SECONDS:
+                error = (10903, "This activity can't be replied to")
+            else:
+                error = None
+                sent = {"recipient_id": str(comment.get("from") or f"psid-{comment_id}"),
+                        "message_id": f"m_{next(self.state.ids)}", "text": text}
+                self.state.private_replies[comment_id] = sent
+        if error:
+            return self._send(400, {"error": {"message": f"(#{error[0]}) {error[1]}", "type": "OAuthException",
+                                              "code": error[0], "fbtrace_id": "SimTrace"}})
+        return self._send(200, {"recipient_id": sent["recipient_id"], "message_id": sent["message_id"]})
 
     # --- YouTube Data API v3 ---------------------------------------------------------------
 
@@ -341,6 +372,16 @@ class Simulator:
     def fail(self, kind: str, match: str = "", times: int = 1, **kw) -> None:
         with self.state.lock:
             self.state.faults.append(Fault(kind, match, times, **kw))
+
+    def add_comment(self, comment_id: str, created_time: float, author_id: str = "") -> None:
+        """Make a comment known (its time, for the 7-day rule; its author, the private reply's recipient)."""
+        with self.state.lock:
+            self.state.comments[comment_id] = {"created_time": created_time, "from": author_id}
+
+    @property
+    def private_replies(self) -> dict:
+        with self.state.lock:
+            return dict(self.state.private_replies)
 
     def revoke(self, token: str) -> None:
         with self.state.lock:
