@@ -151,6 +151,8 @@ def fingerprint() -> tuple[str, dict]:
         rows.append(["conversation", first_of.get(c.pk), c.status, c.priority, c.customer_id is not None,
                      str(c.waiting_since), str(c.last_inbound_at), str(c.first_response_at), c.subject])
     rows.sort(key=lambda r: json.dumps(r, default=str))
+    if os.environ.get("BENCH_DUMP"):  # one row a line, to diff two versions' results
+        Path(os.environ["BENCH_DUMP"]).write_text("\n".join(json.dumps(r, default=str) for r in rows))
     digest = hashlib.sha256(json.dumps(rows, default=str).encode()).hexdigest()[:16]
     counts = {"posts": len(posts), "conversations": Conversation.objects.count(), "triaged": len(triage),
               "routed": len(routed), "deleted": sum(p.is_deleted for p in posts.values())}
