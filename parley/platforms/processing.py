@@ -29,7 +29,9 @@ def process_many(delivery_ids: list[int]) -> dict:
     states: Counter = Counter()
     channels: dict = {}
     queued = WebhookDelivery.objects.filter(pk__in=delivery_ids, state=WebhookDelivery.State.QUEUED).order_by("pk")
-    with triage_batched():
+    from parley.server.jobmemo import job
+
+    with job(), triage_batched():
         for delivery in queued:
             try:
                 states[process(delivery, channels).state] += 1

@@ -43,8 +43,11 @@ def triage_batch(post_ids: list[int]) -> dict:
     now = timezone.now()
     posts = list(Post.objects.select_related("conversation", "author__customer", "brand")
                  .filter(pk__in=post_ids).order_by("pk"))
+    from parley.server.jobmemo import job
+
     try:
-        triages = service.triage_posts(posts, now, with_rows=True)
+        with job():  # the routing each triage triggers reads the brand's rules and calendar once
+            triages = service.triage_posts(posts, now, with_rows=True)
     except Exception:  # noqa: BLE001 - e.g. the models failed on the batch: each post is tried alone
         log.exception("batched triage of %s posts failed; queued one by one", len(posts))
         for post in posts:
