@@ -116,11 +116,24 @@ def deliveries(count: int, start: datetime) -> list[tuple[str, bytes]]:
 
 
 class Statements:
+    """Counts statements, in all and per kind of job (the task running when each was sent)."""
+
     def __init__(self):
         self.count = 0
+        self.job = "worker (claiming, finishing jobs)"
+        self.by_job: dict[str, int] = {}
+        self.runs: dict[str, int] = {}
+
+    def started(self, sender, task_result, **kwargs):
+        self.job = task_result.task.name
+        self.runs[self.job] = self.runs.get(self.job, 0) + 1
+
+    def finished(self, sender, task_result, **kwargs):
+        self.job = "worker (claiming, finishing jobs)"
 
     def __call__(self, execute, sql, params, many, context):
         self.count += 1
+        self.by_job[self.job] = self.by_job.get(self.job, 0) + 1
         return execute(sql, params, many, context)
 
 
@@ -204,6 +217,10 @@ def main(argv=None) -> int:
 
     load = os.getloadavg()
     counter = Statements()
+    from django_tasks.signals import task_finished, task_started
+
+    task_started.connect(counter.started)
+    task_finished.connect(counter.finished)
     profiler = cProfile.Profile() if args.profile else None
     began_cpu, began = cpu(), time.perf_counter()
     with connection.execute_wrapper(counter):
@@ -226,7 +243,9 @@ def main(argv=None) -> int:
     print("|---:|---:|---:|---:|---:|---|---|")
     print(f"| {posts:,} | {elapsed:.1f} | **{posts / elapsed:,.0f}** | {used / max(posts, 1) * 1e3:.2f} | "
           f"{counter.count / max(posts, 1):.1f} | {states} | `{digest}` |")
-    print(f"\n{counts}")
+    print(f"\n{counts}\n\n| job | runs | statements | per post |\n|---|---:|---:|---:|")
+    for job, n in sorted(counter.by_job.items(), key=lambda kv: -kv[1]):
+        print(f"| {job} | {counter.runs.get(job, '')} | {n:,} | {n / max(posts, 1):.1f} |")
     if profiler:
         stats = pstats.Stats(profiler)
         total = sum(v[3] for k, v in stats.stats.items() if k[2] == "<module>") or None
