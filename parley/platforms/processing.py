@@ -20,16 +20,24 @@ log = logging.getLogger(__name__)
 
 
 def process_many(delivery_ids: list[int]) -> dict:
-    """Process the named deliveries still queued, sharing channel look-ups; counts per final state."""
+    """Process the named deliveries still queued, sharing channel look-ups; counts per final state.
+
+    The new posts' triage is queued as one job for the batch (triage.listeners.batched).
+    """
+    from parley.triage.listeners import batched as triage_batched
+
     states: Counter = Counter()
     channels: dict = {}
     queued = WebhookDelivery.objects.filter(pk__in=delivery_ids, state=WebhookDelivery.State.QUEUED).order_by("pk")
-    for delivery in queued:
-        try:
-            states[process(delivery, channels).state] += 1
-        except Exception:  # noqa: BLE001 - e.g. the database went away; this delivery stays queued
-            log.exception("webhook delivery %s could not be processed", delivery.pk)
-            states["failed"] += 1
+    from parley.server.jobmemo import job
+
+    with job(), triage_batched():
+        for delivery in queued:
+            try:
+                states[process(delivery, channels).state] += 1
+            except Exception:  # noqa: BLE001 - e.g. the database went away; this delivery stays queued
+                log.exception("webhook delivery %s could not be processed", delivery.pk)
+                states["failed"] += 1
     return dict(states)
 
 

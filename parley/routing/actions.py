@@ -33,7 +33,16 @@ _compiled: dict[int, tuple[tuple, list]] = {}
 
 
 def compiled_rules(brand) -> list:
-    """The brand's enabled rules, compiled; recompiled only when a rule was added, changed or removed."""
+    """The brand's enabled rules, compiled; recompiled only when a rule was added, changed or removed.
+
+    Within one background job (parley.server.jobmemo) they are looked up once.
+    """
+    from parley.server.jobmemo import remembered
+
+    return remembered(("routing.rules", brand.pk), lambda: _compiled_rules(brand))
+
+
+def _compiled_rules(brand) -> list:
     rows = RoutingRule.objects.filter(brand=brand, enabled=True).order_by("position", "id")
     stamp = tuple(rows.values_list("id", "updated_at"))
     cached = _compiled.get(brand.pk)

@@ -39,7 +39,13 @@ def post_facts(post: Post, triage=None) -> PostFacts:
 
 
 def brand_calendar(brand, team_id=None):
-    """The calendar of a team, else the brand's default, else None (always open)."""
+    """The calendar of a team, else the brand's default, else None (always open); read once per job."""
+    from parley.server.jobmemo import remembered
+
+    return remembered(("routing.calendar", brand.pk, team_id), lambda: _brand_calendar(brand, team_id))
+
+
+def _brand_calendar(brand, team_id=None):
     from parley.sla.models import BusinessCalendar
 
     calendars = BusinessCalendar.objects.filter(brand=brand)

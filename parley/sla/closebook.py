@@ -144,15 +144,17 @@ def record_implicit_feedback(post: Post, actor="feedback") -> ImplicitFeedback |
     resolution or a reply; store it once (safe to repeat)."""
     if post.direction != Post.Direction.INBOUND or post.conversation_id is None:
         return None
-    if ImplicitFeedback.objects.filter(post=post).exists():
-        return None
     before = Post.objects.filter(conversation_id=post.conversation_id, created_at__lt=post.created_at)
     last_reply = (before.filter(direction=Post.Direction.OUTBOUND).exclude(delivery_status=Post.Delivery.FAILED)
                   .order_by("-created_at").values_list("created_at", "author_user_id").first())
-    previous_in = before.filter(direction=Post.Direction.INBOUND).order_by("-created_at").values_list(
-        "created_at", flat=True).first()
     resolution = (Resolution.objects.filter(conversation_id=post.conversation_id, resolved_at__lte=post.created_at)
                   .order_by("-resolved_at").values_list("resolved_at", "agent_id").first())
+    if last_reply is None and resolution is None:
+        return None  # nothing to answer yet (most new conversations): two look-ups, not four
+    if ImplicitFeedback.objects.filter(post=post).exists():
+        return None
+    previous_in = before.filter(direction=Post.Direction.INBOUND).order_by("-created_at").values_list(
+        "created_at", flat=True).first()
     after = feedback.anchor(post.created_at, last_reply[0] if last_reply else None,
                             resolution[0] if resolution else None, previous_in)
     if after is None:

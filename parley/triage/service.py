@@ -141,20 +141,30 @@ def _apply(post: Post, result: dict, now: datetime) -> PostTriage:
     return triage
 
 
-def triage_posts(posts: list[Post], now: datetime, profile_name: str | None = None) -> list[str]:
-    """Triage many stored posts at once (one model call per brand); returns each post's status."""
-    statuses = []
-    by_brand: dict[int, list[Post]] = {}
-    for post in posts:
-        by_brand.setdefault(post.brand_id, []).append(post)
+def triage_posts(posts: list[Post], now: datetime, profile_name: str | None = None, *, with_rows: bool = False) -> list:
+    """Triage many stored posts at once (one model call per brand).
+
+    Returns each post's status, in the order of `posts` (with `with_rows`, its PostTriage row; None
+    when even the failure could not be recorded). One post that fails to store is marked failed
+    and never stops the others.
+    """
+    out: list = [None] * len(posts)
+    seen: set[int] = set()  # conversations an earlier post of the batch (its triage, its routing) may have changed
+    by_brand: dict[int, list[int]] = {}
+    for i, post in enumerate(posts):
+        by_brand.setdefault(post.brand_id, []).append(i)
     for group in by_brand.values():
-        triager = triager_for(group[0].brand, profile_name)
-        results = triager.triage_many([p.text for p in group])
-        for post, result in zip(group, results):
+        triager = triager_for(posts[group[0]].brand, profile_name)
+        results = triager.triage_many([posts[i].text for i in group])
+        for i, result in zip(group, results):
+            post = posts[i]
             try:
-                statuses.append(_apply(post, result, now).status)
+                if post.conversation_id in seen:
+                    post.conversation.refresh_from_db()
+                seen.add(post.conversation_id)
+                triage = _apply(post, result, now)
             except Exception as exc:  # noqa: BLE001 - one bad post must not stop the batch
                 log.exception("storing triage of post %s failed", post.pk)
-                mark_failed(post.pk, f"{type(exc).__name__}: {exc}", now)
-                statuses.append(PostTriage.Status.FAILED)
-    return statuses
+                triage = mark_failed(post.pk, f"{type(exc).__name__}: {exc}", now)
+            out[i] = triage if with_rows else (triage.status if triage is not None else PostTriage.Status.FAILED)
+    return out
