@@ -321,6 +321,9 @@ def _conversation_context(request, brand, role, conversation, **extra) -> dict:
         "reply_key": uuid.uuid4().hex,
         "reply_text": "",
         "reply_seen_post_id": max((i.obj.pk for i in timeline if i.kind == "post"), default=0),
+        # The newest post the rendered thread shows: a live refresh advances the reply form's
+        # seen_post_id to it (composer/compose.js), since the agent now has that post on screen.
+        "thread_newest_post_id": max((i.obj.pk for i in timeline if i.kind == "post"), default=0),
         "note_text": "",
         "list_url": reverse("inbox:list", kwargs={"brand": brand.slug}),
         "sla_timers": _sla_timers(conversation),

@@ -97,6 +97,9 @@ def test_two_agents_see_each_other_and_the_second_sender_is_warned(open_page, ap
     nora = open_page("nora", f"/b/lumen/c/{conversation_id}/")
     expect(cara.get_by_label(re.compile("Your reply"))).to_be_visible()
 
+    # Cara's page does not get to render Nora's reply (its live refreshes fail): the reply arrived
+    # but Cara was never shown it, so her send must be refused.
+    cara.route(re.compile(r"[?&]live=1"), lambda route: route.abort())
     nora.get_by_label(re.compile("Your reply")).fill("Hi Rosa, Nora here: a new bag is on its way today.")
     expect(nora.get_by_test_id("presence")).to_contain_text("Cara is viewing")
     cara.get_by_label(re.compile("Your reply")).fill("Hi Rosa, so sorry! I'll send a replacement today.")
@@ -105,6 +108,7 @@ def test_two_agents_see_each_other_and_the_second_sender_is_warned(open_page, ap
 
     nora.get_by_role("button", name="Send reply").click()
     expect(nora.locator("#flash")).to_contain_text("is saved")
+    expect(cara.locator("#thread")).not_to_contain_text("a new bag is on its way today")
 
     cara.get_by_role("button", name="Send reply").click()
     collision = cara.get_by_test_id("collision")
@@ -127,4 +131,32 @@ def test_two_agents_see_each_other_and_the_second_sender_is_warned(open_page, ap
                     .filter(verb__startswith="reply.collision").values_list("verb", "actor__username"))
 
     assert app_db.run(overrides) == [("reply.collision", "cara"), ("reply.collision_override", "cara")]
+    assert len(app_db.run(_outbound, conversation_id)) == 2
+
+
+def test_a_reply_shown_live_in_the_thread_is_not_a_collision(open_page, app_db):
+    """The live refresh puts Nora's reply on Cara's screen: Cara has seen it, so her reply is sent."""
+    conversation_id = app_db.run(_conversation_with_known_phone, "lumen", "live-seen")
+    cara = open_page("cara", f"/b/lumen/c/{conversation_id}/")
+    nora = open_page("nora", f"/b/lumen/c/{conversation_id}/")
+    first_seen = int(cara.locator("#reply-box input[name=seen_post_id]").input_value())
+    nora.get_by_label(re.compile("Your reply")).fill("Hi Rosa, Nora here: a new bag is on its way today.")
+    nora.get_by_role("button", name="Send reply").click()
+    expect(nora.locator("#flash")).to_contain_text("is saved")
+
+    expect(cara.locator("#thread")).to_contain_text("a new bag is on its way today")  # shown live
+    newest = int(cara.locator("#thread").get_attribute("data-newest-post"))
+    assert newest > first_seen
+    expect(cara.locator("#reply-box input[name=seen_post_id]").first).to_have_value(str(newest))
+    cara.get_by_label(re.compile("Your reply")).fill("Hi Rosa, Cara here: I'll follow the parcel for you.")
+    cara.get_by_role("button", name="Send reply").click()
+    expect(cara.locator("#flash")).to_contain_text("is saved")
+    expect(cara.get_by_test_id("collision")).to_have_count(0)
+
+    def collisions():
+        from parley.inbox.models import AuditEvent
+
+        return AuditEvent.objects.filter(conversation_id=conversation_id, verb__startswith="reply.collision").count()
+
+    assert app_db.run(collisions) == 0
     assert len(app_db.run(_outbound, conversation_id)) == 2

@@ -255,6 +255,25 @@
 
   function setupAll() {
     document.querySelectorAll("#reply-box.composer-checked").forEach(setup);
+    advanceSeen();
+  }
+
+  /* ---- collision detection: what the agent has been shown ------------------------------ */
+
+  // The thread carries the id of the newest post it shows (data-newest-post). Once a (live) refresh
+  // has put a post on the agent's screen, a reply sent afterwards has seen it: the forms' seen_post_id
+  // moves up to it. A post that arrived but is not rendered yet keeps the old value, so sending still
+  // gets the collision warning. While the box shows a collision warning, the agent's explicit
+  // "I have read it" (reviewed_through) decides instead, so the override stays audited.
+  function advanceSeen() {
+    var thread = document.getElementById("thread");
+    var box = document.getElementById("reply-box");
+    if (!thread || !box || box.querySelector("[data-testid=collision]")) return;
+    var newest = parseInt(thread.getAttribute("data-newest-post") || "0", 10);
+    if (!newest) return;
+    box.querySelectorAll("input[name=seen_post_id]").forEach(function (seen) {
+      if (newest > parseInt(seen.value || "0", 10)) seen.value = String(newest);
+    });
   }
 
   document.addEventListener("DOMContentLoaded", setupAll);
