@@ -97,9 +97,9 @@ def test_two_agents_see_each_other_and_the_second_sender_is_warned(open_page, ap
     nora = open_page("nora", f"/b/lumen/c/{conversation_id}/")
     expect(cara.get_by_label(re.compile("Your reply"))).to_be_visible()
 
-    # Cara's page does not get to render Nora's reply (its live refreshes fail): the reply arrived
-    # but Cara was never shown it, so her send must be refused.
-    cara.route(re.compile(r"[?&]live=1"), lambda route: route.abort())
+    # Cara's page does not get to render Nora's reply (its live refreshes come back empty): the reply
+    # arrived but Cara was never shown it, so her send must be refused.
+    cara.route(re.compile(r"[?&]live=1"), lambda route: route.fulfill(status=204, body=""))
     nora.get_by_label(re.compile("Your reply")).fill("Hi Rosa, Nora here: a new bag is on its way today.")
     expect(nora.get_by_test_id("presence")).to_contain_text("Cara is viewing")
     cara.get_by_label(re.compile("Your reply")).fill("Hi Rosa, so sorry! I'll send a replacement today.")
