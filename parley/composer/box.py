@@ -67,9 +67,14 @@ def kept_after_refusal(refusal, form) -> dict:
     if data.get("override_reason"):
         kept["reply_override_reason"] = data["override_reason"]
     if isinstance(refusal, GuardrailBlocked):
-        text = (data.get("text") or "").replace("\x00", "").strip()
-        kept["reply_findings"] = [{**f.as_dict(), "excerpt": text[f.start:f.end][:80]} for f in refusal.findings]
+        kept["reply_findings"] = shown_findings(refusal.findings, data.get("text") or "")
         kept["reply_blocked"] = True
     elif isinstance(refusal, ReplyCollision):
         kept["reply_collision"] = refusal
     return kept
+
+
+def shown_findings(findings, text: str) -> list[dict]:
+    """Findings as the page shows them, each with the excerpt of the text it is about."""
+    text = (text or "").replace("\x00", "").strip()
+    return [{**f.as_dict(), "excerpt": text[f.start:f.end][:80]} for f in findings]

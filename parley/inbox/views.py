@@ -334,6 +334,13 @@ def _conversation_context(request, brand, role, conversation, **extra) -> dict:
     return context
 
 
+def render_conversation(request, brand, role, conversation, *, status: int = 200, **kept):
+    """The conversation page re-rendered for a refused form of another app (the closing reply, the
+    handoff), with what the agent typed and why it was refused in `kept`."""
+    context = _conversation_context(request, brand, role, conversation, **kept)
+    return _vary(render(request, "inbox/conversation.html", context, status=status))
+
+
 @login_required
 def conversation(request, brand, conversation_id):
     brand, role = access_brand(request.user, brand)
