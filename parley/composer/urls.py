@@ -2,7 +2,7 @@ from django.urls import path
 
 from parley.inbox import urls as inbox_urls  # noqa: F401  (registers the "dbid" converter)
 
-from . import editor_views, praise_views, views
+from . import editor_views, handoff_views, praise_views, views
 
 app_name = "composer"
 
@@ -21,6 +21,7 @@ urlpatterns = [
     path("c/<dbid:conversation_id>/compose/check", views.check, name="check"),
     path("c/<dbid:conversation_id>/compose/send", views.send, name="send"),
     path("c/<dbid:conversation_id>/compose/handoff", views.handoff, name="handoff"),
+    path("c/<dbid:conversation_id>/compose/handoff/send", handoff_views.handoff, name="handoff_form"),
     path("c/<dbid:conversation_id>/compose/presence", views.presence, name="presence"),
     path("c/<dbid:conversation_id>/compose/suggestions", views.suggestions, name="suggestions"),
     path("c/<dbid:conversation_id>/compose/templates", views.templates, name="templates"),

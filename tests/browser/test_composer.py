@@ -160,3 +160,37 @@ def test_a_reply_shown_live_in_the_thread_is_not_a_collision(open_page, app_db):
 
     assert app_db.run(collisions) == 0
     assert len(app_db.run(_outbound, conversation_id)) == 2
+
+
+def test_acknowledge_and_continue_in_private_works_without_javascript(open_page, app_db, screenshot):
+    conversation_id = app_db.run(_conversation_with_known_phone, "lumen", "handoff-nojs")
+    page = open_page("cara", f"/b/lumen/c/{conversation_id}/", java_script_enabled=False)
+    page.get_by_text("Acknowledge publicly, continue in private").click()
+    public = page.get_by_label("Public acknowledgement")
+    expect(public).to_have_value(re.compile("^Hi Rosa, I'm sorry"))  # the ready-made texts come with the page
+    expect(page.get_by_label("Private follow-up")).to_have_value(re.compile("order number"))
+    # A block comes back with both texts and the explanation, nothing stored.
+    public.fill("Hi Rosa, we'll ring you on 415-555-0187.")
+    page.get_by_role("button", name="Send both").click()
+    expect(page.locator("#flash")).to_contain_text("blocked")
+    expect(page.get_by_label("Public acknowledgement")).to_have_value("Hi Rosa, we'll ring you on 415-555-0187.")
+    finding = page.locator(".handoff-public-findings .composer-finding[data-check=private_data]")
+    expect(finding).to_contain_text("415-555-0187")
+    screenshot(page, "composer-handoff-nojs-blocked")
+    assert app_db.run(_outbound, conversation_id) == []
+
+    page.get_by_label("Public acknowledgement").fill("Hi Rosa, so sorry! I've sent you a DM so we can sort it out.")
+    page.get_by_role("button", name="Send both").click()
+    expect(page.locator("#flash")).to_contain_text("private message saved")
+    expect(page.locator("#thread .post-out")).to_have_count(2)
+    assert [(v, d) for v, d, _ in app_db.run(_outbound, conversation_id)] == [("public", "pending"),
+                                                                              ("private", "pending")]
+
+    def tracked():
+        from parley.inbox.models import AuditEvent, Conversation
+
+        conv = Conversation.objects.get(pk=conversation_id)
+        return (conv.tags.filter(name="moved-private").exists(),
+                AuditEvent.objects.filter(conversation_id=conversation_id, verb="conversation.moved_private").count())
+
+    assert app_db.run(tracked) == (True, 1)
