@@ -139,7 +139,7 @@ def test_a_reply_shown_live_in_the_thread_is_not_a_collision(open_page, app_db):
     conversation_id = app_db.run(_conversation_with_known_phone, "lumen", "live-seen")
     cara = open_page("cara", f"/b/lumen/c/{conversation_id}/")
     nora = open_page("nora", f"/b/lumen/c/{conversation_id}/")
-    first_seen = int(cara.locator("#reply-box input[name=seen_post_id]").input_value())
+    first_seen = int(cara.locator("#reply-box input[name=seen_post_id]").first.input_value())
     nora.get_by_label(re.compile("Your reply")).fill("Hi Rosa, Nora here: a new bag is on its way today.")
     nora.get_by_role("button", name="Send reply").click()
     expect(nora.locator("#flash")).to_contain_text("is saved")
@@ -147,7 +147,8 @@ def test_a_reply_shown_live_in_the_thread_is_not_a_collision(open_page, app_db):
     expect(cara.locator("#thread")).to_contain_text("a new bag is on its way today")  # shown live
     newest = int(cara.locator("#thread").get_attribute("data-newest-post"))
     assert newest > first_seen
-    expect(cara.locator("#reply-box input[name=seen_post_id]").first).to_have_value(str(newest))
+    for seen in cara.locator("#reply-box input[name=seen_post_id]").all():  # the reply and handoff forms
+        expect(seen).to_have_value(str(newest))
     cara.get_by_label(re.compile("Your reply")).fill("Hi Rosa, Cara here: I'll follow the parcel for you.")
     cara.get_by_role("button", name="Send reply").click()
     expect(cara.locator("#flash")).to_contain_text("is saved")
@@ -176,6 +177,7 @@ def test_acknowledge_and_continue_in_private_works_without_javascript(open_page,
     expect(page.get_by_label("Public acknowledgement")).to_have_value("Hi Rosa, we'll ring you on 415-555-0187.")
     finding = page.locator(".handoff-public-findings .composer-finding[data-check=private_data]")
     expect(finding).to_contain_text("415-555-0187")
+    page.locator(".composer-handoff").scroll_into_view_if_needed()
     screenshot(page, "composer-handoff-nojs-blocked")
     assert app_db.run(_outbound, conversation_id) == []
 
