@@ -7,6 +7,7 @@ refused for (guardrail findings or a collision), replies waiting for approval, a
 
 from __future__ import annotations
 
+import uuid
 from datetime import timedelta
 
 from django.conf import settings
@@ -17,8 +18,8 @@ from parley.inbox.access import can_manage
 from parley.inbox.models import Conversation, Post
 from parley.sla.models import Callback
 
-from .actions import GuardrailBlocked, ReplyCollision
 from . import private_reply
+from .actions import GuardrailBlocked, ReplyCollision, handoff_drafts
 from .models import Approval
 from .modes import CommentFacts, modes
 
@@ -49,6 +50,14 @@ def add_context(context: dict, conversation: Conversation, user, brand) -> None:
         "reply_override_reason": "",
         "presence_heartbeat_ms": settings.PARLEY_PRESENCE_HEARTBEAT_SECONDS * 1000,
         "can_handoff": conversation.platform in ("x", "facebook", "instagram"),
+        # The handoff form (works without JavaScript): ready-made texts; a refused one keeps its own.
+        "handoff_key": uuid.uuid4().hex,
+        "handoff_open": False,
+        "handoff_blocked": False,
+        "handoff_collision": None,
+        "handoff_override_reason": "",
+        "handoff_public_findings": [],
+        "handoff_private_findings": [],
         # Phone callbacks (parley.sla.callbacks): the ones still to make, and the form's time zone.
         "reply_callbacks": list(Callback.objects.filter(conversation=conversation, state=Callback.State.REQUESTED)
                                 .order_by("preferred_at")[:5]),
@@ -58,6 +67,9 @@ def add_context(context: dict, conversation: Conversation, user, brand) -> None:
     }
     for key, value in defaults.items():
         context.setdefault(key, value)
+    if context["can_handoff"] and "handoff_public" not in context:
+        drafts = handoff_drafts(conversation, user)
+        context["handoff_public"], context["handoff_private"] = drafts["public"], drafts["private"]
 
 
 def _comment_facts(conversation: Conversation, now) -> CommentFacts | None:
@@ -79,9 +91,14 @@ def kept_after_refusal(refusal, form) -> dict:
     if data.get("override_reason"):
         kept["reply_override_reason"] = data["override_reason"]
     if isinstance(refusal, GuardrailBlocked):
-        text = (data.get("text") or "").replace("\x00", "").strip()
-        kept["reply_findings"] = [{**f.as_dict(), "excerpt": text[f.start:f.end][:80]} for f in refusal.findings]
+        kept["reply_findings"] = shown_findings(refusal.findings, data.get("text") or "")
         kept["reply_blocked"] = True
     elif isinstance(refusal, ReplyCollision):
         kept["reply_collision"] = refusal
     return kept
+
+
+def shown_findings(findings, text: str) -> list[dict]:
+    """Findings as the page shows them, each with the excerpt of the text it is about."""
+    text = (text or "").replace("\x00", "").strip()
+    return [{**f.as_dict(), "excerpt": text[f.start:f.end][:80]} for f in findings]

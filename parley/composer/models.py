@@ -102,6 +102,9 @@ class OutcomeShare(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", "Copied (draft)"
         QUEUED = "queued", "Queued as a public post draft"
+        # Decided on the outcome drafts page by comms/PR (praise_actions.decide_outcome_share).
+        USED = "used", "Used by comms"
+        DISCARDED = "discarded", "Discarded"
 
     brand = models.ForeignKey(Brand, on_delete=models.CASCADE, related_name="+")
     conversation = models.ForeignKey("inbox.Conversation", on_delete=models.CASCADE, related_name="outcome_shares")
@@ -114,6 +117,9 @@ class OutcomeShare(models.Model):
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField()
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]

@@ -190,3 +190,30 @@ def share_outcome(conversation: Conversation, actor, *, outcome: str, consent: b
         record(conversation.brand, actor, "praise.outcome_shared", share, conversation, consent=consent,
                status=share.status, source=source)
     return share
+
+
+DECISIONS = {"used": OutcomeShare.Status.USED, "discarded": OutcomeShare.Status.DISCARDED}
+
+
+def decide_outcome_share(share: OutcomeShare, actor, decision: str, *, now: datetime | None = None) -> OutcomeShare:
+    """Comms/PR mark an outcome summary used (it went out, by their own hand) or discard it; audited.
+
+    Only a summary still open (queued, or a draft) can be decided, once: a second click, or a
+    colleague deciding meanwhile, is an ActionError and changes nothing. Parley never publishes it.
+    """
+    if not can_write(actor, share.brand):
+        raise PermissionDenied("Your role in this brand is read-only")
+    if decision not in DECISIONS:
+        raise ActionError("Mark an outcome summary used or discard it")
+    now = now or timezone.now()
+    with transaction.atomic():
+        updated = (OutcomeShare.objects
+                   .filter(pk=share.pk, status__in=(OutcomeShare.Status.QUEUED, OutcomeShare.Status.DRAFT))
+                   .update(status=DECISIONS[decision], decided_by=actor if getattr(actor, "is_authenticated", False)
+                           else None, decided_at=now))
+        if not updated:
+            raise ActionError("This outcome summary was already marked used or discarded")
+        record(share.brand, actor, f"praise.outcome_{decision}", share, share.conversation,
+               previous=share.status, consent=share.consent)
+    share.refresh_from_db()
+    return share

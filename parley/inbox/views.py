@@ -321,6 +321,9 @@ def _conversation_context(request, brand, role, conversation, **extra) -> dict:
         "reply_key": uuid.uuid4().hex,
         "reply_text": "",
         "reply_seen_post_id": max((i.obj.pk for i in timeline if i.kind == "post"), default=0),
+        # The newest post the rendered thread shows: a live refresh advances the reply form's
+        # seen_post_id to it (composer/compose.js), since the agent now has that post on screen.
+        "thread_newest_post_id": max((i.obj.pk for i in timeline if i.kind == "post"), default=0),
         "note_text": "",
         "list_url": reverse("inbox:list", kwargs={"brand": brand.slug}),
         "sla_timers": _sla_timers(conversation),
@@ -329,6 +332,13 @@ def _conversation_context(request, brand, role, conversation, **extra) -> dict:
     context.update(extra)
     composer_box.add_context(context, conversation, user, brand)
     return context
+
+
+def render_conversation(request, brand, role, conversation, *, status: int = 200, **kept):
+    """The conversation page re-rendered for a refused form of another app (the closing reply, the
+    handoff), with what the agent typed and why it was refused in `kept`."""
+    context = _conversation_context(request, brand, role, conversation, **kept)
+    return _vary(render(request, "inbox/conversation.html", context, status=status))
 
 
 @login_required

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.views.decorators.http import require_POST
 
@@ -30,21 +31,36 @@ def _back(brand, item):
 @login_required
 @require_POST
 def send(request, brand, resolution_id):
-    brand, _ = access_brand(request.user, brand)
+    """Send the closing reply. Refused (a guardrail block, or an override by someone who may not):
+    the page comes back with the agent's text, the findings and, for supervisors, the override field."""
+    brand, role = access_brand(request.user, brand)
     item = access_resolution(request.user, brand, resolution_id)
     text = request.POST.get("text", "")[: MAX_REPLY_CHARS + 1]
+    override_reason = request.POST.get("override_reason", "")[:1001]
     try:
-        sent = closebook.send_closing(item, text, request.user,
-                                      override_reason=request.POST.get("override_reason", "")[:1000])
+        sent = closebook.send_closing(item, text, request.user, override_reason=override_reason)
     except GuardrailBlocked as exc:
         found = "; ".join(f.message for f in exc.findings if f.level == "block")
         messages.error(request, f"{exc}. {found}")
+        return _refused(request, brand, role, item, text, override_reason, findings=exc.findings)
+    except PermissionDenied as exc:  # an override reason from an agent: say so, keep the text
+        messages.error(request, str(exc) or "Only a supervisor or admin can override a blocked reply")
+        return _refused(request, brand, role, item, text, "", findings=[])
     except ActionError as exc:
         messages.error(request, str(exc))
     else:
         messages.success(request, "Closing reply waits for a supervisor's approval." if sent.post is None
                          else "Closing reply and feedback request sent to the outbox.")
     return _back(brand, item)
+
+
+def _refused(request, brand, role, item, text, override_reason, *, findings):
+    from parley.composer.box import shown_findings
+    from parley.inbox.views import render_conversation
+
+    return render_conversation(request, brand, role, item.conversation, status=422, closing_text=text,
+                               closing_findings=shown_findings(findings, text), closing_blocked=True,
+                               closing_override_reason=override_reason)
 
 
 @login_required

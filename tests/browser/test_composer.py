@@ -97,6 +97,9 @@ def test_two_agents_see_each_other_and_the_second_sender_is_warned(open_page, ap
     nora = open_page("nora", f"/b/lumen/c/{conversation_id}/")
     expect(cara.get_by_label(re.compile("Your reply"))).to_be_visible()
 
+    # Cara's page does not get to render Nora's reply (its live refreshes come back empty): the reply
+    # arrived but Cara was never shown it, so her send must be refused.
+    cara.route(re.compile(r"[?&]live=1"), lambda route: route.fulfill(status=204, body=""))
     nora.get_by_label(re.compile("Your reply")).fill("Hi Rosa, Nora here: a new bag is on its way today.")
     expect(nora.get_by_test_id("presence")).to_contain_text("Cara is viewing")
     cara.get_by_label(re.compile("Your reply")).fill("Hi Rosa, so sorry! I'll send a replacement today.")
@@ -105,6 +108,7 @@ def test_two_agents_see_each_other_and_the_second_sender_is_warned(open_page, ap
 
     nora.get_by_role("button", name="Send reply").click()
     expect(nora.locator("#flash")).to_contain_text("is saved")
+    expect(cara.locator("#thread")).not_to_contain_text("a new bag is on its way today")
 
     cara.get_by_role("button", name="Send reply").click()
     collision = cara.get_by_test_id("collision")
@@ -128,3 +132,67 @@ def test_two_agents_see_each_other_and_the_second_sender_is_warned(open_page, ap
 
     assert app_db.run(overrides) == [("reply.collision", "cara"), ("reply.collision_override", "cara")]
     assert len(app_db.run(_outbound, conversation_id)) == 2
+
+
+def test_a_reply_shown_live_in_the_thread_is_not_a_collision(open_page, app_db):
+    """The live refresh puts Nora's reply on Cara's screen: Cara has seen it, so her reply is sent."""
+    conversation_id = app_db.run(_conversation_with_known_phone, "lumen", "live-seen")
+    cara = open_page("cara", f"/b/lumen/c/{conversation_id}/")
+    nora = open_page("nora", f"/b/lumen/c/{conversation_id}/")
+    first_seen = int(cara.locator("#reply-box input[name=seen_post_id]").first.input_value())
+    nora.get_by_label(re.compile("Your reply")).fill("Hi Rosa, Nora here: a new bag is on its way today.")
+    nora.get_by_role("button", name="Send reply").click()
+    expect(nora.locator("#flash")).to_contain_text("is saved")
+
+    expect(cara.locator("#thread")).to_contain_text("a new bag is on its way today")  # shown live
+    newest = int(cara.locator("#thread").get_attribute("data-newest-post"))
+    assert newest > first_seen
+    for seen in cara.locator("#reply-box input[name=seen_post_id]").all():  # the reply and handoff forms
+        expect(seen).to_have_value(str(newest))
+    cara.get_by_label(re.compile("Your reply")).fill("Hi Rosa, Cara here: I'll follow the parcel for you.")
+    cara.get_by_role("button", name="Send reply").click()
+    expect(cara.locator("#flash")).to_contain_text("is saved")
+    expect(cara.get_by_test_id("collision")).to_have_count(0)
+
+    def collisions():
+        from parley.inbox.models import AuditEvent
+
+        return AuditEvent.objects.filter(conversation_id=conversation_id, verb__startswith="reply.collision").count()
+
+    assert app_db.run(collisions) == 0
+    assert len(app_db.run(_outbound, conversation_id)) == 2
+
+
+def test_acknowledge_and_continue_in_private_works_without_javascript(open_page, app_db, screenshot):
+    conversation_id = app_db.run(_conversation_with_known_phone, "lumen", "handoff-nojs")
+    page = open_page("cara", f"/b/lumen/c/{conversation_id}/", java_script_enabled=False)
+    page.get_by_text("Acknowledge publicly, continue in private").click()
+    public = page.get_by_label("Public acknowledgement")
+    expect(public).to_have_value(re.compile("^Hi Rosa, I'm sorry"))  # the ready-made texts come with the page
+    expect(page.get_by_label("Private follow-up")).to_have_value(re.compile("order number"))
+    # A block comes back with both texts and the explanation, nothing stored.
+    public.fill("Hi Rosa, we'll ring you on 415-555-0187.")
+    page.get_by_role("button", name="Send both").click()
+    expect(page.locator("#flash")).to_contain_text("blocked")
+    expect(page.get_by_label("Public acknowledgement")).to_have_value("Hi Rosa, we'll ring you on 415-555-0187.")
+    finding = page.locator(".handoff-public-findings .composer-finding[data-check=private_data]")
+    expect(finding).to_contain_text("415-555-0187")
+    page.locator(".composer-handoff").scroll_into_view_if_needed()
+    screenshot(page, "composer-handoff-nojs-blocked")
+    assert app_db.run(_outbound, conversation_id) == []
+
+    page.get_by_label("Public acknowledgement").fill("Hi Rosa, so sorry! I've sent you a DM so we can sort it out.")
+    page.get_by_role("button", name="Send both").click()
+    expect(page.locator("#flash")).to_contain_text("private message saved")
+    expect(page.locator("#thread .post-out")).to_have_count(2)
+    assert [(v, d) for v, d, _ in app_db.run(_outbound, conversation_id)] == [("public", "pending"),
+                                                                              ("private", "pending")]
+
+    def tracked():
+        from parley.inbox.models import AuditEvent, Conversation
+
+        conv = Conversation.objects.get(pk=conversation_id)
+        return (conv.tags.filter(name="moved-private").exists(),
+                AuditEvent.objects.filter(conversation_id=conversation_id, verb="conversation.moved_private").count())
+
+    assert app_db.run(tracked) == (True, 1)

@@ -115,6 +115,37 @@ def test_closing_blocked_by_guardrails_stays_offered(client, public_case, users)
     assert AuditEvent.objects.filter(verb="reply.blocked").count() == 1
 
 
+def test_blocked_closing_comes_back_with_the_agents_text_and_findings(client, public_case, users):
+    inbox.resolve(public_case, users["care_agent"], now=T0 + 2 * H)
+    item = Resolution.objects.get(conversation=public_case)
+    url = f"/b/{public_case.brand.slug}/follow-ups/closing/{item.pk}/send/"
+    edited = "Sorted, Dana! Reply with your email so we can confirm"
+    client.force_login(users["care_agent"])
+    r = client.post(url, {"text": edited})
+    assert r.status_code == 422
+    page = r.content.decode()
+    assert f">{edited}</textarea>" in page  # the agent's edit, not the proposal again
+    assert 'data-testid="closing-findings"' in page and 'data-check="public_data_request"' in page
+    assert 'id="closing-override"' not in page  # an agent may not override
+    # An override reason from an agent is refused, the text kept, nothing sent.
+    r = client.post(url, {"text": edited, "override_reason": "I know"})
+    assert r.status_code == 422 and f">{edited}</textarea>" in r.content.decode()
+    item.refresh_from_db()
+    assert item.proposal == "offered" and not AuditEvent.objects.filter(verb="reply.guardrail_override").exists()
+
+    client.force_login(users["supervisor"])
+    r = client.post(url, {"text": edited})
+    assert r.status_code == 422 and 'id="closing-override"' in r.content.decode()
+    r = client.post(url, {"text": edited, "override_reason": "The customer asked for a public confirmation"})
+    assert r.status_code == 303
+    item.refresh_from_db()
+    assert item.proposal == "sent" and item.reply.text == edited
+    assert item.reply.guardrail_check.override_reason == "The customer asked for a public confirmation"
+    override = AuditEvent.objects.get(verb="reply.guardrail_override")
+    assert override.actor == users["supervisor"] and override.data["checks"] == ["public_data_request"]
+    assert AuditEvent.objects.filter(verb="closing.sent").count() == 1
+
+
 def test_dismiss_and_permissions(client, public_case, users, teams):
     inbox.resolve(public_case, users["care_agent"], now=T0 + 2 * H)
     item = Resolution.objects.get(conversation=public_case)

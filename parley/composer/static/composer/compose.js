@@ -217,7 +217,10 @@
     var priv = handoff.querySelector("#handoff-private");
     var handoffStatus = handoff.querySelector(".handoff-status");
     var sendButton = handoff.querySelector(".handoff-send");
-    var seen = form.querySelector("input[name=seen_post_id]");
+    var handoffForm = handoff.querySelector(".handoff-form");
+    var seen = handoffForm.querySelector("input[name=seen_post_id]");
+    var override = handoffForm.querySelector("input[name=override_reason]");
+    var overrideBox = handoff.querySelector(".handoff-override");
     var reviewed = null;
     handoff.addEventListener("toggle", function () {
       if (!handoff.open || pub.value || priv.value) return;
@@ -226,9 +229,13 @@
       });
     });
     [pub, priv].forEach(function (area) { area.addEventListener("input", typed); });
-    sendButton.addEventListener("click", function () {
+    // Without JavaScript the form posts to composer:handoff_form; here it is sent as JSON and answered in place.
+    handoffForm.addEventListener("submit", function (event) {
+      event.preventDefault();
+      var checked = handoffForm.querySelector("input[name=reviewed_through]:checked");
       request(box.dataset.handoffUrl, {
-        public_text: pub.value, private_text: priv.value, seen_post_id: seen ? seen.value : "", reviewed_through: reviewed || ""
+        public_text: pub.value, private_text: priv.value, seen_post_id: seen ? seen.value : "",
+        reviewed_through: reviewed || (checked ? checked.value : ""), override_reason: override ? override.value : ""
       }).then(function (r) {
         var found = r.data.findings || {};
         renderFindings(handoff.querySelector(".handoff-public-findings"), found.public, pub.value);
@@ -238,7 +245,9 @@
           pub.value = ""; priv.value = "";
           reviewed = null;
           sendButton.textContent = "Send both";
-          if (seen) seen.value = r.data.private_post_id;  // our own messages are not news to us
+          // Our own messages are not news to us.
+          box.querySelectorAll("input[name=seen_post_id]").forEach(function (input) { input.value = r.data.private_post_id; });
+          if (overrideBox) { overrideBox.hidden = true; override.value = ""; }
           refreshThread();
         } else if (r.data.collision) {
           reviewed = r.data.newest_post_id;
@@ -247,6 +256,7 @@
           sendButton.textContent = "Send both anyway";
           refreshThread();
         } else {
+          if (overrideBox) overrideBox.hidden = !(r.data.blocked && r.data.can_override);
           handoffStatus.textContent = r.data.error || "The messages could not be saved.";
         }
       });
@@ -255,6 +265,25 @@
 
   function setupAll() {
     document.querySelectorAll("#reply-box.composer-checked").forEach(setup);
+    advanceSeen();
+  }
+
+  /* ---- collision detection: what the agent has been shown ------------------------------ */
+
+  // The thread carries the id of the newest post it shows (data-newest-post). Once a (live) refresh
+  // has put a post on the agent's screen, a reply sent afterwards has seen it: the forms' seen_post_id
+  // moves up to it. A post that arrived but is not rendered yet keeps the old value, so sending still
+  // gets the collision warning. While the box shows a collision warning, the agent's explicit
+  // "I have read it" (reviewed_through) decides instead, so the override stays audited.
+  function advanceSeen() {
+    var thread = document.getElementById("thread");
+    var box = document.getElementById("reply-box");
+    if (!thread || !box || box.querySelector("[data-testid=collision]")) return;
+    var newest = parseInt(thread.getAttribute("data-newest-post") || "0", 10);
+    if (!newest) return;
+    box.querySelectorAll("input[name=seen_post_id]").forEach(function (seen) {
+      if (newest > parseInt(seen.value || "0", 10)) seen.value = String(newest);
+    });
   }
 
   document.addEventListener("DOMContentLoaded", setupAll);
