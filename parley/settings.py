@@ -298,6 +298,11 @@ PARLEY_X_POLL_MENTIONS = env_bool("PARLEY_X_POLL_MENTIONS", False)
 PARLEY_IMAP_MAX_BYTES = env_int("PARLEY_IMAP_MAX_BYTES", 10_485_760, 1024)
 PARLEY_IMAP_MAX_MESSAGES = env_int("PARLEY_IMAP_MAX_MESSAGES", 100, 1)
 PARLEY_IMAP_MOVE_TO = env_str("PARLEY_IMAP_MOVE_TO", "")
+# Mail servers' TLS (IMAP in, SMTP out) is always verified against the system CAs plus this PEM bundle
+# (private CAs of in-house mail servers); there is no setting that skips verification.
+PARLEY_MAIL_CA_FILE = env_str("PARLEY_MAIL_CA_FILE", "")
+if PARLEY_MAIL_CA_FILE and not Path(PARLEY_MAIL_CA_FILE).is_file():
+    raise ImproperlyConfigured(f"PARLEY_MAIL_CA_FILE={PARLEY_MAIL_CA_FILE!r} is not a readable file")
 # Messenger / Instagram HUMAN_AGENT tag: a person's reply 24 h - 7 days after the customer's last message
 # (needs Meta's Human Agent permission; a channel may also enable it alone).
 PARLEY_META_HUMAN_AGENT = env_bool("PARLEY_META_HUMAN_AGENT", False)
