@@ -179,6 +179,10 @@ LOGOUT_REDIRECT_URL = "login"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("PARLEY_SECURE_COOKIES", False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+# HTTPS: send plain-HTTP requests to https:// (Django's SecurityMiddleware, and the webhook fast path in
+# parley/platforms/intake.py), and, behind a proxy that sets it, trust X-Forwarded-Proto for "came over HTTPS".
+SECURE_SSL_REDIRECT = env_bool("PARLEY_SSL_REDIRECT", False)
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("PARLEY_TRUST_X_FORWARDED_PROTO", False) else None
 
 # --- i18n / time --------------------------------------------------------------
 LANGUAGE_CODE = "en"
