@@ -331,6 +331,8 @@ if PARLEY_ASSIGNMENT_STRATEGY not in ("round_robin", "least_loaded"):
 PARLEY_REASSIGN_WHEN_OFFLINE = env_bool("PARLEY_REASSIGN_WHEN_OFFLINE", True)
 # SLA alerts by email (one summary per recipient per sweep) and the mail transport they use.
 PARLEY_SLA_ALERT_EMAIL = env_bool("PARLEY_SLA_ALERT_EMAIL", True)
+# Email a brand's admins when one of its channels needs re-authorisation (token refused, TLS failure).
+PARLEY_CHANNEL_ALERT_EMAIL = env_bool("PARLEY_CHANNEL_ALERT_EMAIL", True)
 # How often the worker sweeps SLA timers and reminds overdue follow-ups (seconds).
 PARLEY_SLA_SWEEP_SECONDS = env_int("PARLEY_SLA_SWEEP_SECONDS", 60, 5)
 EMAIL_BACKEND = env_str("PARLEY_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
