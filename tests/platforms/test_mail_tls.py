@@ -251,3 +251,30 @@ def test_a_missing_ca_file_stops_start_up(tmp_path):
     result = subprocess.run([sys.executable, "-c", "import django; django.setup()"], env=env, capture_output=True,
                             text=True, timeout=60)
     assert result.returncode != 0 and "PARLEY_MAIL_CA_FILE" in result.stderr and "not a readable file" in result.stderr
+
+
+# --- test connection ----------------------------------------------------------------------------
+
+
+def test_test_connection_logs_in_to_smtp_and_imap_over_tls(client, users, brand, trusted, rogue):
+    smtp = serve_smtp(trusted, "starttls")
+    good = serve_imap(trusted, "implicit")
+    bad = serve_imap(rogue, "implicit")
+    try:
+        channel = smtp_channel(brand, smtp, "starttls")
+        channel.set_credentials({**channel.get_credentials(), "imap_host": "localhost", "imap_port": str(good.port),
+                                 "imap_security": "ssl", "imap_username": MAILBOX, "imap_password": "imap-pw"})
+        channel.save()
+        good.deliver(mail(1))
+        client.force_login(users["admin"])
+        page = client.post(f"/b/acme/channels/{channel.pk}/test/", follow=True).content.decode()
+        assert f"Connected to localhost:{smtp.port} (starttls) as support@acme.test" in page
+        assert f"IMAP localhost:{good.port} (ssl) as {MAILBOX}: INBOX holds 1 messages" in page
+        assert "\\Seen" not in good.flags(1)  # the test reads nothing
+        channel.set_credentials({**channel.get_credentials(), "imap_port": str(bad.port)})
+        channel.save()
+        page = client.post(f"/b/acme/channels/{channel.pk}/test/", follow=True).content.decode()
+        assert "Test failed: the IMAP server localhost:" in page and "failed TLS certificate verification" in page
+    finally:
+        for server in (smtp, good, bad):
+            server.stop()

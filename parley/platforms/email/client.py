@@ -47,7 +47,8 @@ class EmailClient(Client):
         self.channel = channel
         creds = channel.get_credentials()
         self.host = creds.get("smtp_host", "")
-        if not self.host:
+        self.imap = bool(creds.get("imap_host"))
+        if not self.host and not self.imap:
             raise Refused("the email channel has no SMTP server; enter it on the Channels page")
         try:
             self.port = int(creds.get("smtp_port") or 587)
@@ -72,6 +73,8 @@ class EmailClient(Client):
         return TokenInvalid(reason) if reason else None
 
     def send(self, post, context: SendContext) -> Sent:
+        if not self.host:
+            raise Refused("the email channel has no SMTP server; enter it on the Channels page")
         to = context.recipient_id
         if not to or "@" not in to:
             raise Refused("no customer email address to write to")
@@ -100,6 +103,15 @@ class EmailClient(Client):
         return Sent(stored_id(message_id), "", {"message_id": message_id})
 
     def test_connection(self) -> str:
+        """Log in to the SMTP server and, when the channel polls a mailbox, to the IMAP server too."""
+        lines = [self._test_smtp()] if self.host else []
+        if self.imap:
+            from .imap import test_mailbox
+
+            lines.append(test_mailbox(self.channel))
+        return "; ".join(lines)
+
+    def _test_smtp(self) -> str:
         connection = self._connection()
         try:
             connection.open()
@@ -108,7 +120,7 @@ class EmailClient(Client):
             raise TokenInvalid(f"the SMTP server refused the login: {error.smtp_code}") from None
         except (smtplib.SMTPException, OSError) as error:
             raise self._tls_refused(error) or Temporary(f"could not reach the SMTP server: {error}") from None
-        return f"Connected to {self.host}:{self.port} as {self.username or '(no login)'}"
+        return f"Connected to {self.host}:{self.port} ({self.security}) as {self.username or '(no login)'}"
 
 
 def _text(value) -> str:

@@ -90,6 +90,22 @@ class Mailbox:
         return conn
 
 
+def test_mailbox(channel: ChannelAccount) -> str:
+    """Log in and open the folder ("test connection"); reads and changes nothing. Raises SendError."""
+    box = Mailbox(channel)
+    conn = box.connect()
+    try:
+        status, data = conn.select(_quote(box.folder), readonly=True)
+        if status != "OK":
+            raise Permanent(f"the IMAP server has no folder {box.folder!r}: {_text(data)}")
+        count = int(data[0]) if data and data[0] and data[0].isdigit() else 0
+    except (OSError, imaplib.IMAP4.error) as error:
+        raise Temporary(f"IMAP error: {_text(error)}") from None
+    finally:
+        _close(conn)
+    return f"IMAP {box.host}:{box.port} ({box.security}) as {box.username}: {box.folder} holds {count} messages"
+
+
 def parse_cursor(value: str) -> tuple[int, int]:
     """"UIDVALIDITY:UID" -> (uidvalidity, last uid); (0, 0) when there is none yet."""
     match = re.fullmatch(r"(\d+):(\d+)", value or "")
