@@ -88,8 +88,8 @@ def via_asgi(items: list[bytes], concurrency: int) -> tuple[float, float]:
     from parley.platforms.x.webhooks import SIGNATURE_HEADER, sign
 
     async def one(body: bytes):
-        headers = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode()),
-                   (SIGNATURE_HEADER.encode(), sign(SECRET, body).encode())]
+        headers = [(b"host", b"127.0.0.1:8000"), (b"content-type", b"application/json"),
+                   (b"content-length", str(len(body)).encode()), (SIGNATURE_HEADER.encode(), sign(SECRET, body).encode())]
         messages = [{"type": "http.request", "body": body, "more_body": False}]
         sent = []
 
@@ -100,7 +100,7 @@ def via_asgi(items: list[bytes], concurrency: int) -> tuple[float, float]:
             sent.append(message)
 
         scope = {"type": "http", "method": "POST", "path": "/hooks/x/", "headers": headers, "query_string": b"",
-                 "client": ("127.0.0.1", 1)}
+                 "client": ("127.0.0.1", 1), "server": ("127.0.0.1", 8000), "scheme": "http"}  # as uvicorn gives
         await application(scope, receive, send)
         assert sent[0]["status"] == 200, sent
 

@@ -179,6 +179,10 @@ LOGOUT_REDIRECT_URL = "login"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("PARLEY_SECURE_COOKIES", False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+# HTTPS: send plain-HTTP requests to https:// (Django's SecurityMiddleware, and the webhook fast path in
+# parley/platforms/intake.py), and, behind a proxy that sets it, trust X-Forwarded-Proto for "came over HTTPS".
+SECURE_SSL_REDIRECT = env_bool("PARLEY_SSL_REDIRECT", False)
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("PARLEY_TRUST_X_FORWARDED_PROTO", False) else None
 
 # --- i18n / time --------------------------------------------------------------
 LANGUAGE_CODE = "en"
@@ -298,6 +302,11 @@ PARLEY_X_POLL_MENTIONS = env_bool("PARLEY_X_POLL_MENTIONS", False)
 PARLEY_IMAP_MAX_BYTES = env_int("PARLEY_IMAP_MAX_BYTES", 10_485_760, 1024)
 PARLEY_IMAP_MAX_MESSAGES = env_int("PARLEY_IMAP_MAX_MESSAGES", 100, 1)
 PARLEY_IMAP_MOVE_TO = env_str("PARLEY_IMAP_MOVE_TO", "")
+# Mail servers' TLS (IMAP in, SMTP out) is always verified against the system CAs plus this PEM bundle
+# (private CAs of in-house mail servers); there is no setting that skips verification.
+PARLEY_MAIL_CA_FILE = env_str("PARLEY_MAIL_CA_FILE", "")
+if PARLEY_MAIL_CA_FILE and not Path(PARLEY_MAIL_CA_FILE).is_file():
+    raise ImproperlyConfigured(f"PARLEY_MAIL_CA_FILE={PARLEY_MAIL_CA_FILE!r} is not a readable file")
 # Messenger / Instagram HUMAN_AGENT tag: a person's reply 24 h - 7 days after the customer's last message
 # (needs Meta's Human Agent permission; a channel may also enable it alone).
 PARLEY_META_HUMAN_AGENT = env_bool("PARLEY_META_HUMAN_AGENT", False)
@@ -322,6 +331,8 @@ if PARLEY_ASSIGNMENT_STRATEGY not in ("round_robin", "least_loaded"):
 PARLEY_REASSIGN_WHEN_OFFLINE = env_bool("PARLEY_REASSIGN_WHEN_OFFLINE", True)
 # SLA alerts by email (one summary per recipient per sweep) and the mail transport they use.
 PARLEY_SLA_ALERT_EMAIL = env_bool("PARLEY_SLA_ALERT_EMAIL", True)
+# Email a brand's admins when one of its channels needs re-authorisation (token refused, TLS failure).
+PARLEY_CHANNEL_ALERT_EMAIL = env_bool("PARLEY_CHANNEL_ALERT_EMAIL", True)
 # How often the worker sweeps SLA timers and reminds overdue follow-ups (seconds).
 PARLEY_SLA_SWEEP_SECONDS = env_int("PARLEY_SLA_SWEEP_SECONDS", 60, 5)
 EMAIL_BACKEND = env_str("PARLEY_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")

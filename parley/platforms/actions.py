@@ -261,8 +261,36 @@ def mark_needs_reauth(channel: ChannelAccount, reason: str) -> None:
         fresh.status_detail = reason[:300]
         fresh.save(update_fields=["status", "status_detail"])
         record(channel.brand, "outbox", "channel.needs_reauth", fresh, None, reason=reason[:300])
+        transaction.on_commit(lambda: email_reauth_alert(fresh))
     log.warning("channel %s needs re-authorisation: %s", channel.pk, reason)
     channel.status, channel.status_detail = fresh.status, fresh.status_detail
+
+
+def email_reauth_alert(channel: ChannelAccount) -> int:
+    """Tell the brand's admins (those with an email address) once, when a channel becomes "needs
+    re-authorisation"; the banner on the Channels page stays either way. Returns emails sent."""
+    from django.conf import settings
+    from django.core.mail import send_mail
+    from django.urls import reverse
+
+    from parley.accounts.models import Membership, Role
+
+    if not settings.PARLEY_CHANNEL_ALERT_EMAIL:
+        return 0
+    admins = sorted(set(Membership.objects.filter(brand_id=channel.brand_id, role=Role.ADMIN)
+                        .exclude(user__email="").values_list("user__email", flat=True)))
+    if not admins:
+        return 0
+    page = reverse("channels:detail", kwargs={"brand": channel.brand.slug, "channel_id": channel.pk})
+    body = (f"Parley stopped using the channel {channel} of {channel.brand.name}: {channel.status_detail}\n\n"
+            f"Nothing is lost: replies wait in the outbox and can be retried. Enter new credentials or fix the "
+            f"settings on the channel's page ({page}), then retry the failed replies.")
+    try:
+        return send_mail(f"Parley: {channel} needs re-authorisation", body, settings.DEFAULT_FROM_EMAIL, admins,
+                         fail_silently=False)
+    except Exception:  # noqa: BLE001 - the banner and audit event stand; the mail is not retried, so say so
+        log.exception("could not email the admins that channel %s needs re-authorisation", channel.pk)
+        return 0
 
 
 # --- channel management --------------------------------------------------------------------

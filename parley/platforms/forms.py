@@ -10,7 +10,8 @@ CREDENTIAL_FIELDS = {
                   ("app_secret", "Instagram app secret (only for an \"Instagram API with Instagram Login\" app of "
                                  "this account's own; its webhook URL is shown below)")],
     "youtube": [("access_token", "OAuth access token (youtube.force-ssl)")],
-    "email": [("smtp_host", "SMTP server"), ("smtp_port", "SMTP port (587: STARTTLS)"),
+    "email": [("smtp_host", "SMTP server"), ("smtp_port", "SMTP port (587: STARTTLS, 465: TLS)"),
+              ("smtp_security", "SMTP security: starttls, ssl or none (default: from the port)"),
               ("smtp_username", "SMTP user name"), ("smtp_password", "SMTP password"),
               ("imap_host", "IMAP server (to poll the mailbox; leave empty when mail comes by webhook)"),
               ("imap_port", "IMAP port (993: TLS)"), ("imap_security", "IMAP security: ssl, starttls or none"),

@@ -7,12 +7,18 @@ Both ways in share `refusal_before_body` and `refusal_for_body`:
   request) and handed to one `GroupCommit` writer thread per process, which stores everything
   waiting in one transaction (`actions.accept_deliveries`) and answers each request when that
   transaction has committed. Nothing is acknowledged before it is stored with its job.
+
+The fast path applies the two checks of Django's middleware that concern it, with Django's own code
+(`refusal_for_request`): the Host header against ALLOWED_HOSTS (400, as CommonMiddleware would) and
+SECURE_SSL_REDIRECT with SECURE_PROXY_SSL_HEADER / SECURE_SSL_HOST / SECURE_REDIRECT_EXEMPT (301 to
+https://, as SecurityMiddleware would), before the body is read.
 """
 
 from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+import io
 import json
 import logging
 import queue
@@ -21,6 +27,11 @@ from dataclasses import dataclass
 from typing import Callable
 
 from django.conf import settings
+from django.core.exceptions import DisallowedHost
+from django.core.handlers.asgi import ASGIRequest
+from django.core.signals import setting_changed
+from django.dispatch import receiver
+from django.middleware.security import SecurityMiddleware
 
 from .email import webhooks as mail
 from .meta import webhooks as meta
@@ -47,6 +58,45 @@ FAMILIES = {
 PATHS = {f"/hooks/{name}/": family for name, family in FAMILIES.items()}
 
 Refusal = tuple[int, str]
+
+
+def refusal_for_request(scope) -> tuple[int, bytes, list] | None:
+    """What Django's middleware would answer before the view, for a fast-path request: a 301 to https://
+    (SECURE_SSL_REDIRECT, judged with SECURE_PROXY_SSL_HEADER) or 400 for a Host not in ALLOWED_HOSTS.
+    Uses Django's own request and middleware code, so both paths judge a request the same way."""
+    request = ASGIRequest(scope, io.BytesIO())
+    try:
+        redirect = _security().process_request(request)
+        if redirect is not None:
+            return redirect.status_code, b"", [(b"location", redirect["Location"].encode("latin-1"))]
+        request.get_host()
+    except DisallowedHost as error:
+        # Logged where Django logs it, so an operator's filter for this logger covers both paths.
+        logging.getLogger("django.security.DisallowedHost").error(str(error), extra={"status_code": 400})
+        return 400, b"Bad Request (400)", []
+    return None
+
+
+def _unused(request):  # pragma: no cover - SecurityMiddleware wants a next handler; the fast path has none
+    raise NotImplementedError
+
+
+_security_middleware: SecurityMiddleware | None = None
+
+
+def _security() -> SecurityMiddleware:
+    """One SecurityMiddleware per process (it reads its settings when made, as Django's own does)."""
+    global _security_middleware
+    if _security_middleware is None:
+        _security_middleware = SecurityMiddleware(_unused)
+    return _security_middleware
+
+
+@receiver(setting_changed)
+def _settings_changed(setting, **kwargs):  # tests change settings; make a new one next time
+    global _security_middleware
+    if setting.startswith("SECURE_"):
+        _security_middleware = None
 
 
 def refusal_before_body(family: Family, content_length: str | None) -> Refusal | None:
@@ -175,6 +225,14 @@ class HookIntake:
         family = PATHS.get(scope.get("path", "")) if scope["type"] == "http" else None
         if family is None or scope.get("method") != "POST":
             return await self.app(scope, receive, send)
+        refused = refusal_for_request(scope)
+        if refused is not None:
+            status, body, extra = refused
+            await send({"type": "http.response.start", "status": status,
+                        "headers": [(b"content-type", b"text/html; charset=utf-8"),
+                                    (b"content-length", str(len(body)).encode()), *extra]})
+            await send({"type": "http.response.body", "body": body})
+            return
         status, body = await self._intake(family, scope, receive)
         if status == 0:
             return  # the client went away before sending its body; nothing was stored

@@ -62,9 +62,10 @@ def context_for(brand, now: datetime, team_id=None) -> Context:
 
 
 def recent_posts(brand, limit: int = 1000):
-    """The brand's latest inbound posts with what routing reads, newest first."""
+    """The brand's latest inbound posts with what routing reads, newest first (not those their authors
+    deleted on the platform: their words are shown nowhere, rule previews included)."""
     return list(
-        Post.objects.filter(brand=brand, direction=Post.Direction.INBOUND)
+        Post.objects.filter(brand=brand, direction=Post.Direction.INBOUND, is_deleted=False)
         .select_related("author__customer", "channel", "triage")
         .order_by("-received_at", "-id")[:limit]
     )

@@ -66,6 +66,7 @@ async def request(app, path, body=b"", headers=(), method="POST", chunk=None):
         sent.append(message)
 
     scope = {"type": "http", "method": method, "path": path, "query_string": b"", "client": ("127.0.0.1", 5),
+             "server": ("127.0.0.1", 8000), "scheme": "http",  # as uvicorn fills them in
              "headers": [(k.lower().encode(), v.encode()) for k, v in headers]}
     await app(scope, receive, send)
     return sent[0]["status"], b"".join(m.get("body", b"") for m in sent[1:])

@@ -166,3 +166,25 @@ def test_an_edit_of_a_tweet_never_seen_is_stored_under_the_first_id(client, x_ch
     # The original arriving late changes nothing.
     deliver(client, "x", shared("x_aaa_tweet_create_events_mention.json"))
     assert Post.objects.count() == 1 and "#4412" in Post.objects.get().text
+
+
+def _ig_dm(message: dict | None = None, **item) -> dict:
+    from .conftest import IG_ACCOUNT
+
+    event = {"sender": {"id": "1791000000000042"}, "recipient": {"id": IG_ACCOUNT}, "timestamp": 1763888400000, **item}
+    if message is not None:
+        event["message"] = message
+    return {"object": "instagram", "entry": [{"id": IG_ACCOUNT, "time": 1763888400000, "messaging": [event]}]}
+
+
+def test_instagram_dm_edit_and_unsend(client, ig_channel):
+    """Instagram messaging shares Messenger's shape: an edit updates the DM, an unsend hides its text."""
+    deliver(client, "meta", _ig_dm({"mid": "aWdfZAG1faWQ1", "text": "my email is rosa@example.net"}))
+    post = Post.objects.get()
+    assert post.platform == "instagram" and post.kind == "dm" and post.visibility == "private"
+    deliver(client, "meta", _ig_dm(message_edit={"mid": "aWdfZAG1faWQ1", "text": "my order is 4412", "num_edit": 1}))
+    post.refresh_from_db()
+    assert post.is_edited and post.text == "my order is 4412"
+    deliver(client, "meta", _ig_dm({"mid": "aWdfZAG1faWQ1", "is_deleted": True}))
+    post.refresh_from_db()
+    assert post.is_deleted and post.shown_text == "" and Post.objects.count() == 1

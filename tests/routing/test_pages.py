@@ -94,3 +94,15 @@ def test_rule_names_are_escaped(admin_client, brand):
                                           "conditions": CONDITIONS, "actions": ACTIONS, "enabled": "on"})
     page = admin_client.get(url("rules", brand)).content.decode()
     assert "<img src=x" not in page and "&lt;img src=x" in page
+
+
+def test_preview_never_shows_a_post_its_author_deleted(admin_client, brand, channel, teams):
+    """Issue 4: a deletion on the platform hides the post's text everywhere, rule previews included."""
+    inbox.ingest_post(brand, channel, incoming("1", "refund please", author="a1"))
+    gone = inbox.ingest_post(brand, channel, incoming("2", "refund to rosa@example.net", author="a2")).post
+    inbox.mark_post_deleted(gone)
+    response = admin_client.post(url("preview", brand), {"name": "x", "conditions": CONDITIONS, "actions": ACTIONS},
+                                 HTTP_HX_REQUEST="true")
+    page = response.content.decode()
+    assert "refund please" in page and "rosa@example.net" not in page
+    assert "<strong>1</strong> of the last 1 posts match" in page

@@ -1,15 +1,43 @@
-"""Outbound email over SMTP, threaded into the customer's mail (In-Reply-To / References)."""
+"""Outbound email over SMTP, threaded into the customer's mail (In-Reply-To / References).
+
+Security (`smtp_security`): "starttls" (the default on any port but 25 and 465; refused when the server
+does not offer it, never continued in plain text), "ssl" (implicit TLS, SMTPS; the default on 465) or
+"none" (plain text, the default on 25, or when the older `smtp_tls` credential is "false").
+Certificates and host names are always verified (`tls.py`); a TLS failure marks the channel.
+"""
 
 from __future__ import annotations
 
 import smtplib
 import socket
+import ssl
 from email.utils import make_msgid
 
 from django.conf import settings
-from django.core.mail import EmailMessage, get_connection
+from django.core.mail import EmailMessage
+from django.core.mail.backends.smtp import EmailBackend
 
 from ..base import Client, Permanent, Refused, Sent, SendContext, Temporary, TokenInvalid, stored_id
+from . import tls
+
+
+class _VerifyingBackend(EmailBackend):
+    """Django's SMTP backend with Parley's verifying TLS context (system CAs + PARLEY_MAIL_CA_FILE)."""
+
+    @property
+    def ssl_context(self):
+        return tls.client_context()
+
+
+def security_for(creds: dict, port: int) -> str:
+    chosen = (creds.get("smtp_security") or "").strip().lower()
+    if chosen:
+        if chosen not in ("ssl", "starttls", "none"):
+            raise Refused("the email channel's SMTP security must be ssl, starttls or none")
+        return chosen
+    if port == 25 or creds.get("smtp_tls", "true").lower() == "false":
+        return "none"
+    return "ssl" if port == 465 else "starttls"
 
 
 class EmailClient(Client):
@@ -19,7 +47,8 @@ class EmailClient(Client):
         self.channel = channel
         creds = channel.get_credentials()
         self.host = creds.get("smtp_host", "")
-        if not self.host:
+        self.imap = bool(creds.get("imap_host"))
+        if not self.host and not self.imap:
             raise Refused("the email channel has no SMTP server; enter it on the Channels page")
         try:
             self.port = int(creds.get("smtp_port") or 587)
@@ -27,14 +56,25 @@ class EmailClient(Client):
             raise Refused("the email channel's SMTP port is not a number") from None
         self.username = creds.get("smtp_username", "")
         self.password = creds.get("smtp_password", "")
-        self.tls = self.port != 25 and creds.get("smtp_tls", "true").lower() != "false"
+        self.security = security_for(creds, self.port)
 
     def _connection(self):
-        return get_connection("django.core.mail.backends.smtp.EmailBackend", host=self.host, port=self.port,
-                              username=self.username or None, password=self.password or None, use_tls=self.tls,
-                              timeout=settings.PARLEY_PLATFORM_TIMEOUT_SECONDS, fail_silently=False)
+        return _VerifyingBackend(host=self.host, port=self.port, username=self.username or None,
+                                 password=self.password or None, use_tls=self.security == "starttls",
+                                 use_ssl=self.security == "ssl", timeout=settings.PARLEY_PLATFORM_TIMEOUT_SECONDS,
+                                 fail_silently=False)
+
+    def _tls_refused(self, error: Exception) -> TokenInvalid | None:
+        """A TLS failure as a reason for the admin (the channel is marked), or None."""
+        if isinstance(error, smtplib.SMTPNotSupportedError) and self.security == "starttls":
+            return TokenInvalid(f"the SMTP server {self.host}:{self.port} does not offer STARTTLS; Parley will not "
+                                "send the password or mail in plain text (use security ssl, or ask for TLS on the server)")
+        reason = tls.describe(error, "SMTP", self.host, self.port) if isinstance(error, ssl.SSLError) else None
+        return TokenInvalid(reason) if reason else None
 
     def send(self, post, context: SendContext) -> Sent:
+        if not self.host:
+            raise Refused("the email channel has no SMTP server; enter it on the Channels page")
         to = context.recipient_id
         if not to or "@" not in to:
             raise Refused("no customer email address to write to")
@@ -59,10 +99,19 @@ class EmailClient(Client):
             cls = Temporary if 400 <= error.smtp_code < 500 else Permanent
             raise cls(f"the SMTP server answered {error.smtp_code} {_text(error.smtp_error)}") from None
         except (smtplib.SMTPException, socket.timeout, OSError) as error:
-            raise Temporary(f"could not reach the SMTP server: {error}") from None
+            raise self._tls_refused(error) or Temporary(f"could not reach the SMTP server: {error}") from None
         return Sent(stored_id(message_id), "", {"message_id": message_id})
 
     def test_connection(self) -> str:
+        """Log in to the SMTP server and, when the channel polls a mailbox, to the IMAP server too."""
+        lines = [self._test_smtp()] if self.host else []
+        if self.imap:
+            from .imap import test_mailbox
+
+            lines.append(test_mailbox(self.channel))
+        return "; ".join(lines)
+
+    def _test_smtp(self) -> str:
         connection = self._connection()
         try:
             connection.open()
@@ -70,8 +119,8 @@ class EmailClient(Client):
         except smtplib.SMTPAuthenticationError as error:
             raise TokenInvalid(f"the SMTP server refused the login: {error.smtp_code}") from None
         except (smtplib.SMTPException, OSError) as error:
-            raise Temporary(f"could not reach the SMTP server: {error}") from None
-        return f"Connected to {self.host}:{self.port} as {self.username or '(no login)'}"
+            raise self._tls_refused(error) or Temporary(f"could not reach the SMTP server: {error}") from None
+        return f"Connected to {self.host}:{self.port} ({self.security}) as {self.username or '(no login)'}"
 
 
 def _text(value) -> str:

@@ -4,7 +4,14 @@ delivery processed like one from the inbound-mail webhook (same parser, same thr
 Only new messages are read: the cursor is (UIDVALIDITY, highest UID done), kept per channel. On the
 first poll, or when the server renumbered the mailbox (a new UIDVALIDITY), unseen messages are read.
 Bodies are fetched with BODY.PEEK[] (reading never marks them seen); once stored, a message is marked
-\\Seen, or moved to a folder (COPY, \\Deleted, EXPUNGE) when one is configured. A message over
+\\Seen, or moved to a folder when one is configured: UID MOVE where the server offers MOVE (RFC 6851),
+else UID COPY + \\Deleted + UID EXPUNGE of that message where it offers UIDPLUS (RFC 4315), else
+UID COPY + \\Deleted and one EXPUNGE after the batch (which also removes messages someone else marked
+deleted in that folder: the only way such a server offers).
+
+TLS: "ssl" (implicit TLS, the port-993 style) or "starttls" (refused if the server does not offer it,
+never continued in plain text); certificates and host names are always verified (`tls.py`). A TLS
+failure marks the channel for an admin, like a refused login, and reads nothing. A message over
 PARLEY_IMAP_MAX_BYTES is not downloaded: its header becomes a dead letter and the message is left
 unseen in the mailbox for a person to read.
 """
@@ -24,6 +31,7 @@ from django.utils import timezone
 
 from ..base import Permanent, Refused, SendError, Temporary, TokenInvalid
 from ..models import ChannelAccount, PollState
+from . import tls
 
 log = logging.getLogger(__name__)
 
@@ -51,21 +59,51 @@ class Mailbox:
 
     def connect(self) -> imaplib.IMAP4:
         timeout = settings.PARLEY_PLATFORM_TIMEOUT_SECONDS
+        conn = None
         try:
             if self.security == "ssl":
-                conn = imaplib.IMAP4_SSL(self.host, self.port, ssl_context=ssl.create_default_context(), timeout=timeout)
+                conn = imaplib.IMAP4_SSL(self.host, self.port, ssl_context=tls.client_context(), timeout=timeout)
             else:
                 conn = imaplib.IMAP4(self.host, self.port, timeout=timeout)
                 if self.security == "starttls":
-                    conn.starttls(ssl.create_default_context())
+                    if "STARTTLS" not in conn.capabilities:
+                        raise TokenInvalid(f"the IMAP server {self.host}:{self.port} does not offer STARTTLS; Parley "
+                                           "will not send the password in plain text (use security ssl, or ask "
+                                           "for TLS on the server)")
+                    conn.starttls(tls.client_context())
+        except ssl.SSLError as error:
+            if conn is not None:
+                _close(conn)
+            raise TokenInvalid(tls.describe(error, "IMAP", self.host, self.port)) from None
+        except TokenInvalid:
+            _close(conn)
+            raise
         except (OSError, imaplib.IMAP4.error) as error:
-            raise Temporary(f"could not reach the IMAP server {self.host}:{self.port}: {error}") from None
+            if conn is not None:
+                _close(conn)
+            raise Temporary(f"could not reach the IMAP server {self.host}:{self.port}: {_text(error)}") from None
         try:
             conn.login(self.username, self.password)
         except imaplib.IMAP4.error as error:
             _close(conn)
             raise TokenInvalid(f"the IMAP server refused the login: {_text(error)}") from None
         return conn
+
+
+def test_mailbox(channel: ChannelAccount) -> str:
+    """Log in and open the folder ("test connection"); reads and changes nothing. Raises SendError."""
+    box = Mailbox(channel)
+    conn = box.connect()
+    try:
+        status, data = conn.select(_quote(box.folder), readonly=True)
+        if status != "OK":
+            raise Permanent(f"the IMAP server has no folder {box.folder!r}: {_text(data)}")
+        count = int(data[0]) if data and data[0] and data[0].isdigit() else 0
+    except (OSError, imaplib.IMAP4.error) as error:
+        raise Temporary(f"IMAP error: {_text(error)}") from None
+    finally:
+        _close(conn)
+    return f"IMAP {box.host}:{box.port} ({box.security}) as {box.username}: {box.folder} holds {count} messages"
 
 
 def parse_cursor(value: str) -> tuple[int, int]:
@@ -123,12 +161,13 @@ def _poll(conn, box: Mailbox, channel, state: PollState, counts: Counter, now) -
     # "n:*" always names the newest message, even one older than n: keep only the new ones.
     uids = sorted(uid for uid in (int(x) for x in b" ".join(found or [b""]).split()) if uid > last)
     counts["found"] = len(uids)
+    mover = _mover(conn) if box.move_to else ""
     moved = False
     for uid in uids[: settings.PARLEY_IMAP_MAX_MESSAGES]:
         outcome = _take(conn, box, channel, uid, now)
         counts[outcome] += 1
         if outcome != "too_large":
-            moved |= _done(conn, box, uid)
+            moved |= _done(conn, box, uid, mover)
         state.cursor_id = f"{uidvalidity}:{uid}"
     if moved:
         conn.expunge()
@@ -156,16 +195,31 @@ def _take(conn, box: Mailbox, channel, uid: int, now) -> str:
     return "stored" if delivery.state == delivery.State.DONE else "dead_letter"
 
 
-def _done(conn, box: Mailbox, uid: int) -> bool:
-    """Mark a stored message seen, or move it; True when something waits for EXPUNGE."""
-    if box.move_to:
-        status, data = conn.uid("COPY", str(uid), _quote(box.move_to))
+def _mover(conn) -> str:
+    """How this server moves mail: "MOVE", "UIDPLUS" (copy, delete, expunge that UID) or "EXPUNGE"."""
+    _, data = conn.capability()  # after login: servers may offer more than they did to a stranger
+    offered = set(_text(data).upper().split())
+    return "MOVE" if "MOVE" in offered else "UIDPLUS" if "UIDPLUS" in offered else "EXPUNGE"
+
+
+def _done(conn, box: Mailbox, uid: int, mover: str = "") -> bool:
+    """Mark a stored message seen, and move it when asked; True when it waits for a folder-wide EXPUNGE."""
+    conn.uid("STORE", str(uid), "+FLAGS.SILENT", r"(\Seen)")  # first, so it is read where it lands too
+    if not box.move_to:
+        return False
+    if mover == "MOVE":
+        status, data = conn.uid("MOVE", str(uid), _quote(box.move_to))
         if status != "OK":
             raise Permanent(f"could not move mail to {box.move_to!r}: {_text(data)}")
-        conn.uid("STORE", str(uid), "+FLAGS.SILENT", r"(\Seen \Deleted)")
-        return True
-    conn.uid("STORE", str(uid), "+FLAGS.SILENT", r"(\Seen)")
-    return False
+        return False
+    status, data = conn.uid("COPY", str(uid), _quote(box.move_to))
+    if status != "OK":
+        raise Permanent(f"could not move mail to {box.move_to!r}: {_text(data)}")
+    conn.uid("STORE", str(uid), "+FLAGS.SILENT", r"(\Deleted)")
+    if mover == "UIDPLUS":
+        conn.uid("EXPUNGE", str(uid))  # only this message, not others marked deleted by a person
+        return False
+    return True
 
 
 def _size(data) -> int | None:

@@ -3,8 +3,11 @@
 Enough for Parley's poller and for tests: CAPABILITY, LOGIN (NO [AUTHENTICATIONFAILED] on a wrong
 password), SELECT (EXISTS, UIDVALIDITY, UIDNEXT), UID SEARCH (ALL, UNSEEN, a UID range), UID FETCH
 (UID, FLAGS, RFC822.SIZE, BODY.PEEK[] / BODY[] / BODY.PEEK[HEADER]), UID STORE (+FLAGS / -FLAGS),
-UID COPY, EXPUNGE, CLOSE, NOOP, LOGOUT. Not a general server: one user name per mailbox set, no
-literals from clients other than none at all (LOGIN takes quoted strings or atoms).
+UID COPY, EXPUNGE, CLOSE, NOOP, LOGOUT; with the extensions it is told to offer, UID MOVE (RFC 6851) and
+UID EXPUNGE (UIDPLUS, RFC 4315). TLS as real servers offer it: implicit (IMAPS, the port-993 style, the
+handshake before the greeting) or STARTTLS (RFC 3501 6.2.1, the handshake after the command; LOGIN is
+refused before it). Not a general server: one user name per mailbox set, no literals from clients
+(LOGIN takes quoted strings or atoms).
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ from __future__ import annotations
 import re
 import shlex
 import socketserver
+import ssl
 import threading
 from dataclasses import dataclass, field
 
@@ -31,8 +35,32 @@ class Folder:
 
 
 class _Handler(socketserver.StreamRequestHandler):
+    def setup(self):
+        box: ImapServer = self.server.box  # type: ignore[attr-defined]
+        self.secure = False
+        if box.tls == "implicit":
+            self.request = box.ssl_context.wrap_socket(self.request, server_side=True)
+            self.secure = True
+        super().setup()
+
     def say(self, line: str) -> None:
         self.wfile.write(line.encode() + b"\r\n")
+
+    def starttls(self, box: "ImapServer") -> None:
+        """Upgrade this connection in place (the client starts its handshake after our OK)."""
+        self.wfile.flush()
+        self.connection = self.request = box.ssl_context.wrap_socket(self.connection, server_side=True)
+        self.rfile = self.connection.makefile("rb", self.rbufsize)
+        self.wfile = socketserver._SocketWriter(self.connection)  # type: ignore[attr-defined]
+        self.secure = True
+
+    def capabilities(self, box: "ImapServer") -> str:
+        words = ["IMAP4rev1"]
+        if box.tls == "starttls" and not self.secure:
+            words += ["STARTTLS", "LOGINDISABLED"]
+        else:
+            words.append("AUTH=PLAIN")
+        return " ".join(words + sorted(box.extensions))
 
     def handle(self):
         box: ImapServer = self.server.box  # type: ignore[attr-defined]
@@ -65,13 +93,23 @@ class _Handler(socketserver.StreamRequestHandler):
 
     def dispatch(self, box: "ImapServer", tag: str, command: str, args: str) -> bool:
         if command == "CAPABILITY":
-            self.say("* CAPABILITY IMAP4rev1 AUTH=PLAIN")
+            self.say(f"* CAPABILITY {self.capabilities(box)}")
+        elif command == "STARTTLS":
+            if box.tls != "starttls" or self.secure:
+                self.say(f"{tag} BAD STARTTLS not offered")
+                return False
+            self.say(f"{tag} OK Begin TLS negotiation now")
+            self.starttls(box)
+            return False
         elif command == "NOOP":
             pass
         elif command == "LOGOUT":
             self.say("* BYE logging out")
             self.say(f"{tag} OK LOGOUT completed")
             return True
+        elif command == "LOGIN" and box.tls == "starttls" and not self.secure:
+            self.say(f"{tag} NO [PRIVACYREQUIRED] LOGIN is disabled before STARTTLS")
+            return False
         elif command == "LOGIN":
             user, password = shlex.split(args)[:2]
             if box.users.get(user) != password:
@@ -123,6 +161,21 @@ class _Handler(socketserver.StreamRequestHandler):
             for _, message in self._selected(uids):
                 target.messages.append(Message(target.next_uid, message.raw, set(message.flags)))
                 target.next_uid += 1
+        elif (command == "UID MOVE" and "MOVE" not in box.extensions) or (
+                command == "UID EXPUNGE" and "UIDPLUS" not in box.extensions):
+            self.say(f"{tag} BAD unknown command {command}")
+            return False
+        elif command == "UID MOVE":
+            uids, name = args.split(" ", 1)
+            target = box.folders.setdefault(shlex.split(name)[0], Folder())
+            moving = {m.uid for _, m in self._selected(uids)}
+            for _, message in self._selected(uids):
+                target.messages.append(Message(target.next_uid, message.raw, set(message.flags)))
+                target.next_uid += 1
+            self._expunge(lambda m: m.uid in moving)
+        elif command == "UID EXPUNGE":
+            chosen = {m.uid for _, m in self._selected(args)}
+            self._expunge(lambda m: m.uid in chosen and "\\Deleted" in m.flags)
         elif command in ("EXPUNGE", "CLOSE"):
             kept = []
             for seq, message in enumerate(self.folder.messages, 1):
@@ -138,6 +191,16 @@ class _Handler(socketserver.StreamRequestHandler):
             return False
         self.say(f"{tag} OK {command} completed")
         return False
+
+    def _expunge(self, gone) -> None:
+        """Remove the selected folder's messages for which gone(message), announcing each (RFC 3501 7.4.1)."""
+        kept = []
+        for seq, message in enumerate(self.folder.messages, 1):
+            if gone(message):
+                self.say(f"* {len(kept) + 1} EXPUNGE")
+            else:
+                kept.append(message)
+        self.folder.messages[:] = kept
 
     def _selected(self, uid_set: str):
         wanted = _uid_set(uid_set, max((m.uid for m in self.folder.messages), default=0))
@@ -199,11 +262,29 @@ class _Server(socketserver.ThreadingTCPServer):
     allow_reuse_address = True  # a test or `parley simulate` may restart on the same port at once
     daemon_threads = True
 
+    def handle_error(self, request, client_address):
+        # A client that refuses our certificate ends the handshake: expected in tests, not a traceback.
+        import sys
+
+        if not isinstance(sys.exc_info()[1], (ssl.SSLError, ConnectionError)):
+            super().handle_error(request, client_address)
+
 
 class ImapServer:
-    """`with ImapServer() as imap: imap.users[...] = ...; imap.deliver(raw)`."""
+    """`with ImapServer() as imap: imap.users[...] = ...; imap.deliver(raw)`.
 
-    def __init__(self, host: str = "127.0.0.1", port: int = 0):
+    `tls`: None (plain text), "implicit" or "starttls", with `ssl_context` (a server context);
+    `extensions`: the optional capabilities offered (MOVE, UIDPLUS; both by default, as Gmail and Dovecot do).
+    """
+
+    def __init__(self, host: str = "127.0.0.1", port: int = 0, *, tls: str | None = None,
+                 ssl_context: ssl.SSLContext | None = None, extensions=("MOVE", "UIDPLUS")):
+        if tls not in (None, "implicit", "starttls"):
+            raise ValueError("tls must be None, 'implicit' or 'starttls'")
+        if tls and ssl_context is None:
+            raise ValueError("a TLS server needs an ssl_context")
+        self.tls, self.ssl_context = tls, ssl_context
+        self.extensions = {e.upper() for e in extensions}
         self.users: dict[str, str] = {}
         self.folders: dict[str, Folder] = {"INBOX": Folder(uidvalidity=1)}
         self.commands: list[str] = []
