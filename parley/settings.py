@@ -272,6 +272,8 @@ PARLEY_PRIORITY_REFRESH_SECONDS = env_int("PARLEY_PRIORITY_REFRESH_SECONDS", 60,
 PARLEY_X_API_BASE = env_str("PARLEY_X_API_BASE", "https://api.x.com").rstrip("/")
 PARLEY_GRAPH_API_BASE = env_str("PARLEY_GRAPH_API_BASE", "https://graph.facebook.com").rstrip("/")
 PARLEY_GRAPH_API_VERSION = env_str("PARLEY_GRAPH_API_VERSION", "v21.0")
+# Instagram accounts connected with "Instagram API with Instagram Login" are served from their own host.
+PARLEY_INSTAGRAM_API_BASE = env_str("PARLEY_INSTAGRAM_API_BASE", "https://graph.instagram.com").rstrip("/")
 # App secrets that sign webhook deliveries (X consumer secret, Meta app secret) and
 # the verify token Meta echoes when subscribing (derived from SECRET_KEY when unset).
 PARLEY_X_CONSUMER_SECRET = env_str("PARLEY_X_CONSUMER_SECRET", "")

@@ -7,6 +7,9 @@ CREDENTIAL_FIELDS = {
     "x": [("access_token", "OAuth 2.0 user access token (tweet.write, dm.write, like.write, users.read)")],
     "facebook": [("access_token", "Page access token (pages_manage_engagement, pages_messaging)")],
     "instagram": [("access_token", "Instagram access token (instagram_manage_comments, instagram_manage_messages)"),
+                  ("login", "Connected with: facebook (Instagram API with Facebook Login, through the linked Page) or "
+                            "instagram (Instagram API with Instagram Login); default: instagram when an app secret is "
+                            "entered below, else facebook"),
                   ("app_secret", "Instagram app secret (only for an \"Instagram API with Instagram Login\" app of "
                                  "this account's own; its webhook URL is shown below)")],
     "youtube": [("access_token", "OAuth access token (youtube.force-ssl)")],

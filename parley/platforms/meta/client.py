@@ -56,14 +56,38 @@ def check(response: http.Response) -> dict:
     raise Permanent(reason, status=response.status, code=code)
 
 
+LOGINS = ("facebook", "instagram")
+
+
+def instagram_login(platform: str, credentials: dict) -> bool:
+    """Whether a channel was connected with "Instagram API with Instagram Login" (its token is valid only on
+    graph.instagram.com): said by the `login` credential, else implied by an app secret of its own."""
+    if platform != "instagram":
+        return False
+    login = str(credentials.get("login") or "").strip().lower()
+    if login:
+        if login not in LOGINS:
+            raise Refused(f"the channel's login is {login!r}: enter facebook or instagram on the Channels page")
+        return login == "instagram"
+    return bool(credentials.get("app_secret"))
+
+
+def api_base(platform: str, credentials: dict) -> str:
+    """The versioned API root a Meta channel's calls go to."""
+    host = settings.PARLEY_INSTAGRAM_API_BASE if instagram_login(platform, credentials) else settings.PARLEY_GRAPH_API_BASE
+    return f"{host}/{settings.PARLEY_GRAPH_API_VERSION}"
+
+
 class MetaClient(Client):
     def __init__(self, channel):
         self.channel = channel
         self.platform = channel.platform
-        self.token = channel.get_credentials().get("access_token", "")
+        credentials = channel.get_credentials()
+        self.token = credentials.get("access_token", "")
         if not self.token:
             raise Refused(f"the {channel.get_platform_display()} channel has no access token; enter it on the Channels page")
-        self.base = f"{settings.PARLEY_GRAPH_API_BASE}/{settings.PARLEY_GRAPH_API_VERSION}"
+        self.instagram_login = instagram_login(self.platform, credentials)
+        self.base = api_base(self.platform, credentials)
 
     def _call(self, method: str, path: str, **kw) -> dict:
         return check(http.call(method, f"{self.base}/{path.lstrip('/')}", token=self.token, **kw))
@@ -129,5 +153,8 @@ class MetaClient(Client):
         return comment
 
     def test_connection(self) -> str:
+        if self.instagram_login:  # an Instagram professional account, not a Page
+            data = self._call("GET", "/me", query={"fields": "user_id,username"})
+            return f"Connected as @{data.get('username', '?')} (Instagram Login, id {data.get('user_id', '?')})"
         data = self._call("GET", "/me", query={"fields": "id,name"})
         return f"Connected as {data.get('name', '?')} (id {data.get('id', '?')})"

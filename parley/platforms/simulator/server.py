@@ -238,6 +238,9 @@ class Handler(BaseHTTPRequestHandler):
     def _graph(self, method: str, path: str, body: dict, query: dict) -> None:
         parts = [p for p in path.split("/") if p]
         params = {**query, **body}
+        if method == "GET" and parts == ["me"] and "user_id" in params.get("fields", ""):
+            # Instagram API with Instagram Login (graph.instagram.com): the professional account itself.
+            return self._send(200, {"user_id": "17841400000000001", "username": "acme", "id": "17841400000000001"})
         if method == "GET" and parts == ["me"]:
             return self._send(200, dict(self.state.page))
         if method == "POST" and len(parts) == 2 and parts[1] == "messages" and isinstance(body.get("recipient"), dict) \
