@@ -242,6 +242,13 @@ LEARNED = {
 }
 
 
+def _admits(sentence: str) -> bool:
+    """An admission of fault ("that was our mistake") is the apology policy's to judge, not defensive."""
+    from .apology import _NOT_BEFORE, LIABILITY
+
+    return any(not _NOT_BEFORE.search(sentence[max(0, m.start() - 12) : m.start()]) for m in LIABILITY.finditer(sentence))
+
+
 def _learned(text: Text, ctx: Context, covered: list[tuple[int, int]]) -> list[Finding]:
     """Sentences the tone model scores above its threshold and no rule already flagged (warn/block)."""
     from . import tone_model
@@ -256,7 +263,7 @@ def _learned(text: Text, ctx: Context, covered: list[tuple[int, int]]) -> list[F
         sentence = text.clean[start:end]
         lead = len(sentence) - len(sentence.lstrip())
         start, end = start + lead, start + len(sentence.rstrip())
-        if start >= end or any(s < end and start < e for s, e in covered):
+        if start >= end or any(s < end and start < e for s, e in covered) or _admits(text.clean[start:end]):
             continue
         if tone_model.worth_scoring(text.clean[start:end]):
             spans.append((start, end))
