@@ -148,7 +148,7 @@ def train(data_dir: Path | None, out_file: Path = HEAD_FILE, target_fa: float = 
         },
         "curve": {str(t): dict(zip(("real_reply_fa", "own_ok_fa", "recall"), (round(v, 4) for v in rates(t)[:3])))
                   for t in (0.5, 0.7, 0.8, 0.9, 0.95, 0.97, 0.98, 0.99)},
-        "file": str(out_file),
+        "file": out_file.name,
     }
     out_file.with_suffix(".json").write_text(json.dumps(summary, indent=2) + "\n")
     return summary
