@@ -102,6 +102,9 @@ def test_scores_are_deterministic_alone_or_in_a_batch():
     alone = [model.score([s])[0].score for s in sentences]
     again = [s.score for s in ToneModel().score(sentences)]
     assert batch == alone == again
+    remembered = [float(1 - row[model.ok]) for row in model.sentence_probabilities(sentences)]
+    assert remembered == [float(1 - row[model.ok]) for row in model.sentence_probabilities(sentences)]
+    assert np.allclose(remembered, batch)
 
 
 def test_without_the_model_the_rules_still_run(rules_only):

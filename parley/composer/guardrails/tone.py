@@ -272,7 +272,7 @@ def _learned(text: Text, ctx: Context, covered: list[tuple[int, int]]) -> list[F
     if not spans:
         return []
     try:
-        probs = model.probabilities(model.features([text.clean[s:e] for s, e in spans]))
+        probs = model.sentence_probabilities([text.clean[s:e] for s, e in spans])
     except Exception:  # noqa: BLE001 - the encoder's runtime missing: the rules still stand
         return []
     out = []

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -31,6 +32,7 @@ OK = "ok"
 # rarely has more than a dozen sentences). Sentences past this are left to the rules.
 MAX_SENTENCES = 40
 MAX_SENTENCE_CHARS = 400
+CACHE_SIZE = 4096
 
 _URL = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
 _MENTION = re.compile(r"(?<![\w@])@\w{1,50}")
@@ -70,6 +72,27 @@ class ToneModel:
             raise ValueError(f"{head_file}: labels and coefficients disagree")
         self.ok = self.labels.index(OK)
         self.encoder = Encoder(encoder_dir, max_tokens=64, threads=threads)
+        self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._cache_lock = threading.Lock()
+
+    def sentence_probabilities(self, sentences: list[str]) -> np.ndarray:
+        """Class probabilities per sentence, remembered for the last CACHE_SIZE sentences: a draft is
+        re-checked as the agent types and suggestions re-check the same replies, and a sentence's
+        scores never depend on its neighbours, so a remembered row is the row it would get again."""
+        with self._cache_lock:
+            rows = {s: self._cache[s] for s in sentences if s in self._cache}
+            for s in rows:
+                self._cache.move_to_end(s)
+        todo = [s for s in dict.fromkeys(sentences) if s not in rows]
+        if todo:
+            fresh = self.probabilities(self.features(todo))
+            with self._cache_lock:
+                for s, row in zip(todo, fresh):
+                    rows[s] = row
+                    self._cache[s] = row
+                while len(self._cache) > CACHE_SIZE:
+                    self._cache.popitem(last=False)
+        return np.stack([rows[s] for s in sentences])
 
     def embed(self, sentences: list[str]) -> np.ndarray:
         x = self.encoder.embed([normalise(s) for s in sentences])
