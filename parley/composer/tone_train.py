@@ -22,9 +22,8 @@ from pathlib import Path
 import numpy as np
 
 from .guardrails.base import Text
-from .guardrails.tone_model import ENCODER_DIR, HEAD_FILE, OK, ToneModel, worth_scoring
+from .guardrails.tone_model import ENCODER_DIR, HEAD_FILE, OK, ToneModel, features, normalise, worth_scoring
 from .tone_corpus import KINDS, examples
-from .guardrails.tone_model import features, normalise
 
 LABELS = (OK,) + KINDS
 
