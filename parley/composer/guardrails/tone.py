@@ -208,6 +208,7 @@ def _run_of_caps(words) -> bool:
 
 def check(text: Text, ctx: Context) -> list[Finding]:
     out: list[Finding] = []
+    covered: list[tuple[int, int]] = []  # spans in `clean` of rule hits at warn or block
     clean = text.clean
     for rule in RULES:
         if rule.complaint_only and not ctx.complaint:
@@ -216,8 +217,77 @@ def check(text: Text, ctx: Context) -> list[Finding]:
             if rule.name == "negative" and _softened(clean, m.end()):
                 continue
             out.append(finding(text, "tone", rule.level, m.start(), m.end(), rule.message, rule.suggestion))
+            if rule.level != INFO:
+                covered.append((m.start(), m.end()))
     out.extend(_shouting(text))
+    out.extend(_learned(text, ctx, covered))
     return sorted(out, key=lambda f: f.start)
+
+
+# --- the learned part: sentences the rules miss -------------------------------------------------
+
+LEARNED = {
+    "defensive": ("Defensive: this sentence argues for the brand instead of helping the customer",
+                  "Leave out who was right; say what you will do: \"Let me check this for you.\""),
+    "blaming": ("Blaming: this sentence puts the fault on the customer",
+                "Describe the fix, not their mistake: \"Here's how we can put this right: ...\""),
+    "condescending": ("Condescending: this sentence talks down to the customer",
+                      "Say it plainly and kindly, as to an equal: \"Here's what will help: ...\""),
+    "dismissive": ("Dismissive: this sentence shuts the customer out or belittles the problem",
+                   "Acknowledge the problem and offer what you can: \"I understand. What I can do is ...\""),
+    "joke": ("Humour or sarcasm in a reply to a complaint reads as mocking the problem",
+             "Keep it warm but straight: acknowledge the problem and say what happens next."),
+    "negative": ("Negative framing: this sentence refuses flatly, with no reason and nothing offered",
+                 "Give the reason and lead with what you can do: \"That isn't possible, but I can ...\""),
+}
+
+
+def _admits(sentence: str) -> bool:
+    """An admission of fault ("that was our mistake") is the apology policy's to judge, not defensive."""
+    from .apology import _NOT_BEFORE, LIABILITY
+
+    return any(not _NOT_BEFORE.search(sentence[max(0, m.start() - 12) : m.start()]) for m in LIABILITY.finditer(sentence))
+
+
+def _learned(text: Text, ctx: Context, covered: list[tuple[int, int]]) -> list[Finding]:
+    """Sentences the tone model scores above its threshold and no rule already flagged (warn/block)."""
+    from . import tone_model
+
+    if ctx.troll or ctx.spam:
+        return []  # arguing with a troll is `troll_engagement`'s to judge; the rules above still run
+    model = tone_model.load()
+    if model is None:
+        return []
+    spans = []
+    for start, end in text.sentences():
+        sentence = text.clean[start:end]
+        lead = len(sentence) - len(sentence.lstrip())
+        start, end = start + lead, start + len(sentence.rstrip())
+        if start >= end or any(s < end and start < e for s, e in covered) or _admits(text.clean[start:end]):
+            continue
+        if tone_model.worth_scoring(text.clean[start:end]):
+            spans.append((start, end))
+        if len(spans) >= tone_model.MAX_SENTENCES:
+            break
+    if not spans:
+        return []
+    try:
+        probs = model.sentence_probabilities([text.clean[s:e] for s, e in spans])
+    except Exception:  # noqa: BLE001 - the encoder's runtime missing: the rules still stand
+        return []
+    out = []
+    for (start, end), row in zip(spans, probs):
+        kinds = {label: float(p) for label, p in zip(model.labels, row) if label != tone_model.OK}
+        if not ctx.complaint:
+            kinds.pop("joke", None)  # jokes count only in replies to complaints, as for the rules
+        score = sum(kinds.values())
+        if score <= model.threshold:
+            continue
+        kind = max(kinds, key=kinds.get)
+        message, suggestion = LEARNED[kind]
+        out.append(finding(text, "tone", WARN, start, end,
+                           f"{message} (learned tone model, score {score:.2f}).", suggestion))
+    return out
 
 
 _SOFTENERS = re.compile(r"\W{0,3}(?:\w+\W+){0,8}?(?:but|however|instead|what (?:I|we) can)\b", re.IGNORECASE)
