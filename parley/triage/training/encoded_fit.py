@@ -53,6 +53,8 @@ def add_encoder(result, splits: dict, heads: tuple, *, log=print, encoder_dir: P
         export(encoder_dir, log=log, weights=weights)
         if weights is not None:
             shutil.rmtree(weights, ignore_errors=True)
+            if not result.encoder_is_temporary:  # reusable later with --tune --encoder DIR
+                (encoder_dir / TUNED_ON).write_text(json.dumps(sorted(tuned_on)))
     elif tune:
         listed = Path(encoder_dir) / TUNED_ON
         tuned_on = set(json.loads(listed.read_text())) if listed.is_file() else set()
