@@ -44,7 +44,8 @@ def post_ingested(post_id: int) -> None:
     from .models import FollowUp
 
     try:
-        row = Post.objects.filter(pk=post_id).values_list("direction", "visibility", "conversation_id").first()
+        row = next(iter(Post.objects.filter(pk=post_id).values_list("direction", "visibility", "conversation_id")),
+                   None)  # by primary key: no ORDER BY, no LIMIT to build
         if row is None or row[0] != Post.Direction.INBOUND or row[1] != Post.Visibility.PRIVATE or row[2] is None:
             return
         if not FollowUp.objects.filter(conversation_id=row[2], kind=FollowUp.Kind.HANDOFF,
@@ -64,7 +65,8 @@ def _implicit_feedback(post_id: int) -> None:
     from .closebook import answered_before, record_implicit_feedback
 
     try:
-        row = Post.objects.filter(pk=post_id).values_list("direction", "conversation_id", "created_at").first()
+        row = next(iter(Post.objects.filter(pk=post_id).values_list("direction", "conversation_id", "created_at")),
+                   None)
         if row is None or row[0] != Post.Direction.INBOUND or row[1] is None:
             return
         anchors = answered_before(row[1], row[2])
