@@ -123,14 +123,39 @@ def triage_saved(sender, instance, created=False, **kwargs) -> None:
         return
     from functools import partial
 
-    transaction.on_commit(partial(_auto_like_id, instance.post_id))
+    post = instance._state.fields_cache.get("post")  # the triage job's own post: its brand is known
+    transaction.on_commit(partial(_auto_like_id, instance.post_id, post.brand_id if post is not None else None))
 
 
-def _auto_like_id(post_id: int) -> None:
+def _auto_like_on(brand) -> bool:
+    return auto_like_rule(brand).enabled
+
+
+def auto_like_brand_ids() -> frozenset[int]:
+    """Ids of the brands whose auto-like rule is on (off by default for every brand)."""
+    from parley.accounts.models import Brand
+
+    return frozenset(b.pk for b in Brand.objects.only("id", "slug", "settings").order_by("pk") if _auto_like_on(b))
+
+
+def _auto_like_id(post_id: int, brand_id: int | None = None) -> None:
+    """Auto-like a post after its triage committed. Within a background job the brands with
+    auto-like on are read once (parley.server.jobmemo); when none is, no post is even looked at."""
+    from parley.server import jobmemo
+
     try:
-        post = Post.objects.select_related("brand", "channel", "conversation", "triage").filter(pk=post_id).first()
-        if post is not None:
-            auto_like(post)
+        if jobmemo.active():
+            brands = jobmemo.remembered(("composer.auto_like_brands",), auto_like_brand_ids)
+            if not brands:
+                return
+            if brand_id is None:
+                brand_id = Post.objects.filter(pk=post_id).values_list("brand_id", flat=True).first()
+            if brand_id not in brands:
+                return
+        post = Post.objects.select_related("brand", "channel", "conversation", "triage").get(pk=post_id)
+        auto_like(post)  # checks the brand's rule itself
+    except Post.DoesNotExist:
+        return
     except Exception:  # never block triage
         log.exception("auto-like failed for post %s", post_id)
 

@@ -70,11 +70,12 @@ def upsert_identity(brand: Brand, platform: str, author) -> Identity:
 
 def _upsert_identity(brand: Brand, platform: str, author) -> tuple[Identity, bool]:
     """upsert_identity, and whether its customer is new (so has no conversation yet)."""
-    identity = (
-        Identity.objects.select_related("customer")
-        .filter(brand=brand, platform=platform, platform_user_id=author.platform_user_id)
-        .first()
-    )
+    try:  # unique (identity_unique_per_platform): get(), no ORDER BY to build
+        identity = Identity.objects.select_related("customer").get(
+            brand=brand, platform=platform, platform_user_id=author.platform_user_id
+        )
+    except Identity.DoesNotExist:
+        identity = None
     if identity is None:
         customer = Customer.objects.create(
             brand=brand, display_name=author.display_name or author.handle or author.platform_user_id

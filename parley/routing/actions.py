@@ -76,11 +76,15 @@ def route_post(post: Post, now: datetime | None = None, actor=ACTOR) -> RoutingR
 
 
 def route_post_id(post_id: int) -> None:
-    post = Post.objects.select_related("conversation", "author__customer", "channel", "brand").filter(
-        pk=post_id
-    ).first()
-    if post is not None:
-        route_post(post)
+    """Route a stored post by id (the on-commit hook): one query reads the post with its triage and
+    everything the rules look at (no ORDER BY, no second look-up of the triage)."""
+    try:
+        post = Post.objects.select_related("conversation", "author__customer", "channel", "brand", "triage").get(
+            pk=post_id
+        )
+    except Post.DoesNotExist:
+        return
+    route_post(post)
 
 
 def apply_decision(conversation: Conversation, decision: Decision, actor=ACTOR, now=None) -> list[str]:

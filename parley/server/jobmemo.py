@@ -30,6 +30,11 @@ def job():
         _memo.reset(token)
 
 
+def active() -> bool:
+    """Whether a job's memo is open (values asked for now are remembered)."""
+    return _memo.get() is not None
+
+
 def remembered(key: Hashable, compute: Callable[[], T]) -> T:
     """compute(), or the value remembered under `key` in the running job."""
     memo = _memo.get()

@@ -139,16 +139,27 @@ def _triage_signals(post: Post) -> feedback.TriageSignals | None:
     return feedback.TriageSignals(triage.intent or "", triage.sentiment or "", triage.emotion or "", triage.anger)
 
 
-def record_implicit_feedback(post: Post, actor="feedback") -> ImplicitFeedback | None:
+def answered_before(conversation_id: int, created_at: datetime) -> tuple:
+    """(last reply, last resolution) of the conversation before a message at `created_at`: the
+    reply as (created_at, author_user_id), the resolution as (resolved_at, agent_id), each None when
+    there is none."""
+    before = Post.objects.filter(conversation_id=conversation_id, created_at__lt=created_at)
+    last_reply = (before.filter(direction=Post.Direction.OUTBOUND).exclude(delivery_status=Post.Delivery.FAILED)
+                  .order_by("-created_at").values_list("created_at", "author_user_id").first())
+    resolution = (Resolution.objects.filter(conversation_id=conversation_id, resolved_at__lte=created_at)
+                  .order_by("-resolved_at").values_list("resolved_at", "agent_id").first())
+    return last_reply, resolution
+
+
+def record_implicit_feedback(post: Post, actor="feedback", anchors: tuple | None = None) -> ImplicitFeedback | None:
     """Read the customer's message as implicit feedback when it is their next one after a
-    resolution or a reply; store it once (safe to repeat)."""
+    resolution or a reply; store it once (safe to repeat). `anchors` is answered_before() of the
+    post when the caller has it already."""
     if post.direction != Post.Direction.INBOUND or post.conversation_id is None:
         return None
     before = Post.objects.filter(conversation_id=post.conversation_id, created_at__lt=post.created_at)
-    last_reply = (before.filter(direction=Post.Direction.OUTBOUND).exclude(delivery_status=Post.Delivery.FAILED)
-                  .order_by("-created_at").values_list("created_at", "author_user_id").first())
-    resolution = (Resolution.objects.filter(conversation_id=post.conversation_id, resolved_at__lte=post.created_at)
-                  .order_by("-resolved_at").values_list("resolved_at", "agent_id").first())
+    last_reply, resolution = anchors if anchors is not None else answered_before(post.conversation_id,
+                                                                                 post.created_at)
     if last_reply is None and resolution is None:
         return None  # nothing to answer yet (most new conversations): two look-ups, not four
     if ImplicitFeedback.objects.filter(post=post).exists():

@@ -34,28 +34,46 @@ def post_saved(sender, instance, created=False, **kwargs) -> None:
 
 
 def post_ingested(post_id: int) -> None:
-    """A customer's private message arrived: they came to the private channel (closes handoff waits)."""
+    """A customer's private message arrived: they came to the private channel (closes handoff waits).
+
+    Most posts are public, or land where no handoff waits: two narrow look-ups tell, and the post
+    itself is loaded only when there is a handoff to close."""
     from parley.inbox.models import Post
 
     from .actions import customer_arrived
+    from .models import FollowUp
 
     try:
-        post = Post.objects.select_related("conversation", "brand").filter(pk=post_id).first()
-        if post is not None:
-            customer_arrived(post)
+        row = next(iter(Post.objects.filter(pk=post_id).values_list("direction", "visibility", "conversation_id")),
+                   None)  # by primary key: no ORDER BY, no LIMIT to build
+        if row is None or row[0] != Post.Direction.INBOUND or row[1] != Post.Visibility.PRIVATE or row[2] is None:
+            return
+        if not FollowUp.objects.filter(conversation_id=row[2], kind=FollowUp.Kind.HANDOFF,
+                                       state__in=[FollowUp.State.OPEN, FollowUp.State.SNOOZED]).exists():
+            return
+        post = Post.objects.select_related("conversation", "brand").get(pk=post_id)
+        customer_arrived(post)
     except Exception:  # never block ingestion
         log.exception("handoff check failed for post %s", post_id)
 
 
 def _implicit_feedback(post_id: int) -> None:
+    """Implicit feedback of a customer's message. Most messages answer nothing yet (no reply, no
+    resolution before them): that is told from a narrow row of the post, before loading it whole."""
     from parley.inbox.models import Post
 
-    from .closebook import record_implicit_feedback
+    from .closebook import answered_before, record_implicit_feedback
 
     try:
-        post = Post.objects.select_related("conversation", "brand", "triage").filter(pk=post_id).first()
-        if post is not None:
-            record_implicit_feedback(post)
+        row = next(iter(Post.objects.filter(pk=post_id).values_list("direction", "conversation_id", "created_at")),
+                   None)
+        if row is None or row[0] != Post.Direction.INBOUND or row[1] is None:
+            return
+        anchors = answered_before(row[1], row[2])
+        if anchors == (None, None):
+            return
+        post = Post.objects.select_related("conversation", "brand", "triage").get(pk=post_id)
+        record_implicit_feedback(post, anchors=anchors)
     except Exception:  # never block ingestion or triage
         log.exception("implicit feedback failed for post %s", post_id)
 

@@ -158,7 +158,7 @@ def triage_saved(sender, instance, update_fields=None, raw=False, **kwargs) -> N
 
     post = instance._state.fields_cache.get("post")
     conversation_id = post.conversation_id if post is not None else (
-        Post.objects.filter(pk=instance.post_id).values_list("conversation_id", flat=True).first())
+        next(iter(Post.objects.filter(pk=instance.post_id).values_list("conversation_id", flat=True)), None))
     refresh([conversation_id])
 
 

@@ -296,3 +296,41 @@ def test_share_outcome_view_and_page(client, praised, users):
     client.force_login(users["viewer"])
     assert client.post(f"/b/{conv.brand.slug}/c/{conv.pk}/share-outcome", {"outcome": "x"}).status_code == 403
     assert Template.objects.count() == 0
+
+
+def test_auto_like_in_a_background_job_reads_the_brands_once_and_still_likes_praise(
+        brand, other_brand, channel, django_capture_on_commit_callbacks, django_assert_num_queries):
+    from parley.platforms.models import ChannelAccount
+    from parley.server import jobmemo
+
+    other_brand.settings = {"auto_like": True}
+    other_brand.save()
+    other_channel = ChannelAccount.objects.create(brand=other_brand, platform="x", external_id="3003", handle="Glx")
+    off = inbox.ingest_post(brand, channel, incoming("p1", "you are the best", at=T0)).post
+    on = inbox.ingest_post(other_brand, other_channel, incoming("p2", "you are the best", at=T0)).post
+    with jobmemo.job():
+        with django_capture_on_commit_callbacks(execute=True):
+            _triage(off, intent="praise", sentiment="positive")
+            _triage(on, intent="praise", sentiment="positive")
+        with django_assert_num_queries(0):  # brands remembered; the brand's own post is never loaded
+            praise_actions._auto_like_id(off.pk, off.brand_id)
+    assert not OutboxItem.objects.filter(post=off).exists()
+    assert OutboxItem.objects.get(post=on).action == "like"
+
+
+def test_auto_like_in_a_job_where_no_brand_has_it_on_looks_at_no_post(brand, channel, django_assert_num_queries):
+    from parley.server import jobmemo
+
+    post = inbox.ingest_post(brand, channel, incoming("p1", "you are the best", at=T0)).post
+    _triage(post, intent="praise", sentiment="positive")
+    with jobmemo.job():
+        with django_assert_num_queries(1):  # the brands' settings, once
+            praise_actions._auto_like_id(post.pk)
+        with django_assert_num_queries(0):
+            praise_actions._auto_like_id(post.pk)
+    assert not OutboxItem.objects.filter(post=post).exists()
+    brand.settings = {"auto_like": True}
+    brand.save()
+    with jobmemo.job():  # the next job sees the brand's new setting
+        praise_actions._auto_like_id(post.pk)
+    assert OutboxItem.objects.get(post=post).action == "like"

@@ -214,3 +214,25 @@ def test_rule_assign_auto_uses_assignment(brand, channel, teams, online):
     post = ingest(brand, channel, "1", "hi")
     result = actions.route_post(post, T0)
     assert result.applied == ["team billing", "assigned bill"]
+
+
+def test_route_post_id_reads_the_triage_in_the_same_query_and_rules_see_it(brand, channel, teams,
+                                                                           django_assert_num_queries):
+    add_rule(brand, "angry", {"all": [{"field": "anger", "op": "gte", "value": 0.7}]},
+             [{"type": "raise_priority", "to": 80}])
+    post = ingest(brand, channel, "1", "this is the worst")
+    PostTriage.objects.create(post=post, status="triaged", anger=0.9, intent="complaint")
+    actions.route_post_id(post.pk)
+    post.conversation.refresh_from_db()
+    assert post.conversation.priority == 80
+    calm = ingest(brand, channel, "2", "thanks", author="c2")
+    PostTriage.objects.create(post=calm, status="triaged", anger=0.1, intent="praise")
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        actions.route_post_id(calm.pk)
+    triage_reads = [q["sql"] for q in queries.captured_queries if 'FROM "triage_posttriage"' in q["sql"]]
+    assert triage_reads == []  # the triage came with the post (one join), not in a query of its own
+    assert RoutingResult.objects.get(post=calm).decision is not None
+    actions.route_post_id(10**9)  # a post that is gone: nothing happens

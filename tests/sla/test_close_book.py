@@ -238,3 +238,27 @@ def test_recorded_on_ingest_when_triage_is_off(settings, public_case, brand, cha
         post = inbox.ingest_post(brand, channel, incoming("2", "still broken. useless", at=T0 + 2 * H,
                                                           reply_to="1")).post
     assert ImplicitFeedback.objects.get(post=post).kind == "anger"
+
+
+def test_recorded_after_a_resolution_when_triage_finishes(public_case, users, brand, channel,
+                                                          django_capture_on_commit_callbacks):
+    inbox.resolve(public_case, users["care_agent"], now=T0 + 2 * H)
+    post = inbox.ingest_post(brand, channel, incoming("2", "right.", at=T0 + 3 * H, reply_to="1")).post
+    with django_capture_on_commit_callbacks(execute=True):
+        PostTriage.objects.update_or_create(post=post, defaults={
+            "status": "triaged", "intent": "complaint", "sentiment": "negative", "emotion": "anger", "anger": 0.9})
+    item = ImplicitFeedback.objects.get(post=post)
+    assert (item.kind, item.after, item.agent) == ("anger", "resolution", users["care_agent"])
+
+
+def test_a_first_message_is_not_loaded_for_feedback(brand, channel, django_capture_on_commit_callbacks):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from parley.sla.listeners import _implicit_feedback
+
+    post = inbox.ingest_post(brand, channel, incoming("50", "thank you so much!", at=T0)).post
+    with CaptureQueriesContext(connection) as queries:
+        _implicit_feedback(post.pk)
+    assert len(queries) == 3  # the post's narrow row, its last reply, its last resolution: none
+    assert not ImplicitFeedback.objects.exists()

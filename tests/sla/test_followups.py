@@ -174,3 +174,16 @@ def test_private_replies_start_no_handoff(brand, conversation, users, django_cap
     with django_capture_on_commit_callbacks(execute=True):
         inbox.create_reply(conversation, "DM us anytime", users["admin"], visibility="private", now=T0)
     assert not FollowUp.objects.filter(kind="handoff").exists()
+
+
+def test_a_public_post_or_a_reply_leaves_the_handoff_open(brand, channel, conversation, users,
+                                                         django_capture_on_commit_callbacks):
+    reply(conversation, users["admin"], "Please DM us your order number.", T0, django_capture_on_commit_callbacks)
+    with django_capture_on_commit_callbacks(execute=True):
+        inbox.ingest_post(brand, channel, incoming("2", "ok will do", at=T0 + timedelta(hours=1), reply_to="1"))
+    assert FollowUp.objects.get(kind="handoff").state == "open"
+    with django_capture_on_commit_callbacks(execute=True):  # a DM elsewhere: only its own conversation counts
+        inbox.ingest_post(brand, channel, incoming("dm9", "hello", author="c9", at=T0 + timedelta(hours=2),
+                                                   kind="dm", visibility="private"))
+    assert FollowUp.objects.get(kind="handoff").state == "open"
+    assert not AuditEvent.objects.filter(verb="followup.customer_arrived").exists()
