@@ -230,6 +230,8 @@ SPECTACULAR_SETTINGS = {
         "ConversationStatusEnum": "parley.inbox.models.Status",
         "SettableStatusEnum": "parley.api.serializers.SETTABLE_STATUSES",
         "IngestOutcomeEnum": "parley.api.serializers.INGEST_OUTCOMES",
+        "ReplyVisibilityEnum": "parley.api.serializers.REPLY_VISIBILITIES",
+        "VisibilityEnum": "parley.api.serializers.POST_VISIBILITIES",
         "TriageStatusEnum": "parley.api.triage.TRIAGE_STATUSES",
         "TriageIntentEnum": "parley.api.triage.TRIAGE_INTENTS",
         "TriageSentimentEnum": "parley.api.triage.TRIAGE_SENTIMENTS",

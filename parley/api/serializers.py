@@ -260,10 +260,15 @@ class TagsRequestSerializer(serializers.Serializer):
     )
 
 
+# A post's visibility, and a reply's: the post's own, or a private reply to the customer's comment.
+POST_VISIBILITIES = Post.Visibility.choices
+REPLY_VISIBILITIES = [*Post.Visibility.choices, ("comment_dm", "Private reply to the customer's comment")]
+
+
 class ReplyRequestSerializer(serializers.Serializer):
     text = serializers.CharField(trim_whitespace=False, allow_blank=True)
     visibility = serializers.ChoiceField(
-        choices=[*Post.Visibility.choices, ("comment_dm", "Private reply to the customer's comment")],
+        choices=REPLY_VISIBILITIES,
         required=False, allow_blank=True, default="",
         help_text="Defaults to the visibility of the customer's latest post. `comment_dm`: a private reply to the "
         "customer's latest post, a Facebook / Instagram comment (one per comment, within 7 days of it; "

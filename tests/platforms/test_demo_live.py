@@ -57,7 +57,11 @@ def test_demo_deliveries_reach_every_brand_and_replies_go_to_the_simulator(clien
     reply = inbox.create_reply(mention.conversation, "Thanks, we are on it!", "agent")
     assert outbox.run(OutboxItem.objects.get(post=reply).pk) == "sent"
     request = sim.requests[-1]
-    assert request.path == "/2/tweets" and request.body["reply"]["in_reply_to_tweet_id"] == mention.platform_id
+    # A reply answers the customer's latest post in the conversation (the stream may thread two together).
+    latest = reply.parent
+    assert latest.direction == "in" and latest.conversation_id == mention.conversation_id
+    assert latest.created_at == max(p.created_at for p in mention.conversation.posts.filter(direction="in"))
+    assert request.path == "/2/tweets" and request.body["reply"]["in_reply_to_tweet_id"] == latest.platform_id
     assert request.token == "demo-x-token"
 
 
