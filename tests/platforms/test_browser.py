@@ -4,14 +4,9 @@ in-reply-to id. Parley runs as in production: uvicorn (ASGI) plus a `db_worker`,
 
 from __future__ import annotations
 
-import os
 import shutil
-import socket
-import subprocess
-import sys
 import tempfile
 import time
-import urllib.request
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -21,18 +16,12 @@ from parley.platforms.simulator import Simulator, payloads
 from parley.platforms.simulator.push import push
 
 from .conftest import X_SECRET
+from .served import serve
 
 pytestmark = pytest.mark.browser
 
 CHROMIUM = "/usr/bin/chromium"
-ROOT = Path(__file__).resolve().parents[2]
 PASSWORD = "channels-browser-pw-1"
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 SEED = f"""
@@ -55,46 +44,14 @@ def served():
         pytest.skip(f"{CHROMIUM} missing: run scripts/ensure-system-deps")
     tmp = Path(tempfile.mkdtemp(prefix="parley-channels-browser-"))
     sim = Simulator().start()
-    env = {
-        **os.environ,
-        "PARLEY_DATA_DIR": str(tmp), "DATABASE_URL": f"sqlite:///{tmp / 'parley.sqlite3'}",
-        "PARLEY_SECRET_KEY": "channels-browser-" + "k" * 40, "PARLEY_LOG_LEVEL": "WARNING",
+    settings = {
+        "PARLEY_SECRET_KEY": "channels-browser-" + "k" * 40,
         "PARLEY_X_CONSUMER_SECRET": X_SECRET, "PARLEY_X_API_BASE": sim.base_url, "PARLEY_TRIAGE_ENABLED": "false",
-        "DJANGO_SETTINGS_MODULE": "parley.settings",
     }
-    env.pop("PARLEY_TEST_DB_NAME", None)
-    cli = [sys.executable, "-m", "parley.cli"]
-    subprocess.run([*cli, "migrate", "--noinput"], env=env, cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
-    subprocess.run([*cli, "shell", "-c", SEED], env=env, cwd=ROOT, check=True)
-    port = _free_port()
-    log = open(tmp / "server.log", "w")
-    procs = [
-        subprocess.Popen([sys.executable, "-m", "uvicorn", "parley.asgi:application", "--host", "127.0.0.1",
-                          "--port", str(port), "--lifespan", "off", "--log-level", "warning"],
-                         env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT),
-        subprocess.Popen([*cli, "db_worker", "--interval", "0.2", "--no-startup-delay"], env=env, cwd=ROOT,
-                         stdout=log, stderr=subprocess.STDOUT),
-    ]
-    base_url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            urllib.request.urlopen(base_url + "/healthz", timeout=1).read()
-            break
-        except OSError:
-            if time.monotonic() > deadline:
-                raise RuntimeError("uvicorn did not start:\n" + (tmp / "server.log").read_text()) from None
-            time.sleep(0.1)
     try:
-        yield base_url, sim
+        with serve(tmp, settings, SEED) as base_url:
+            yield base_url, sim
     finally:
-        for proc in procs:
-            proc.terminate()
-            try:
-                proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-        log.close()
         sim.stop()
         shutil.rmtree(tmp, ignore_errors=True)
 

@@ -1,17 +1,13 @@
 """In the browser, end to end: a customer's Facebook comment reaches a served Parley (signed webhook), the
 agent picks "Private reply to this comment", sends, and the simulated Graph API receives the Send API call
 addressed by `recipient.comment_id`; the mode then shows as used. Parley runs as in production (uvicorn
-plus a `db_worker`) on its own SQLite file; ports 18100-18149 (this feature's range)."""
+plus a `db_worker`) on its own SQLite file, on free loopback ports."""
 
 from __future__ import annotations
 
-import os
 import shutil
-import subprocess
-import sys
 import tempfile
 import time
-import urllib.request
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -21,13 +17,12 @@ from parley.platforms.simulator import Simulator, payloads
 from parley.platforms.simulator.push import push
 
 from .conftest import META_SECRET, PAGE_ID
+from .served import serve
 
 pytestmark = pytest.mark.browser
 
 CHROMIUM = "/usr/bin/chromium"
-ROOT = Path(__file__).resolve().parents[2]
 PASSWORD = "private-reply-browser-pw-1"
-PARLEY_PORT, SIM_PORT = 18111, 18112
 COMMENT_ID = f"{PAGE_ID}_424242"
 PSID = "7770042"
 
@@ -50,46 +45,16 @@ def served():
     if not Path(CHROMIUM).exists():
         pytest.skip(f"{CHROMIUM} missing: run scripts/ensure-system-deps")
     tmp = Path(tempfile.mkdtemp(prefix="parley-private-reply-browser-"))
-    sim = Simulator(port=SIM_PORT).start()
-    env = {
-        **os.environ,
-        "PARLEY_DATA_DIR": str(tmp), "DATABASE_URL": f"sqlite:///{tmp / 'parley.sqlite3'}",
-        "PARLEY_SECRET_KEY": "private-reply-browser-" + "k" * 40, "PARLEY_LOG_LEVEL": "WARNING",
+    sim = Simulator().start()
+    settings = {
+        "PARLEY_SECRET_KEY": "private-reply-browser-" + "k" * 40,
         "PARLEY_META_APP_SECRET": META_SECRET, "PARLEY_GRAPH_API_BASE": sim.base_url,
-        "PARLEY_TRIAGE_ENABLED": "false", "DJANGO_SETTINGS_MODULE": "parley.settings",
+        "PARLEY_TRIAGE_ENABLED": "false",
     }
-    env.pop("PARLEY_TEST_DB_NAME", None)
-    cli = [sys.executable, "-m", "parley.cli"]
-    subprocess.run([*cli, "migrate", "--noinput"], env=env, cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
-    subprocess.run([*cli, "shell", "-c", SEED], env=env, cwd=ROOT, check=True)
-    log = open(tmp / "server.log", "w")
-    procs = [
-        subprocess.Popen([sys.executable, "-m", "uvicorn", "parley.asgi:application", "--host", "127.0.0.1",
-                          "--port", str(PARLEY_PORT), "--lifespan", "off", "--log-level", "warning"],
-                         env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT),
-        subprocess.Popen([*cli, "db_worker", "--interval", "0.2", "--no-startup-delay"], env=env, cwd=ROOT,
-                         stdout=log, stderr=subprocess.STDOUT),
-    ]
-    base_url = f"http://127.0.0.1:{PARLEY_PORT}"
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            urllib.request.urlopen(base_url + "/healthz", timeout=1).read()
-            break
-        except OSError:
-            if time.monotonic() > deadline:
-                raise RuntimeError("uvicorn did not start:\n" + (tmp / "server.log").read_text()) from None
-            time.sleep(0.1)
     try:
-        yield base_url, sim
+        with serve(tmp, settings, SEED) as base_url:
+            yield base_url, sim
     finally:
-        for proc in procs:
-            proc.terminate()
-            try:
-                proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-        log.close()
         sim.stop()
         shutil.rmtree(tmp, ignore_errors=True)
 
