@@ -18,28 +18,17 @@ from django.views.decorators.http import require_POST
 
 from parley.inbox.access import WRITE, access_brand, access_conversation
 from parley.inbox.actions import MAX_REPLY_CHARS
+from parley.inbox.forms import SendGuardForm
 from parley.sla.closebook_views import back_to_conversation
 
 from . import actions
 from .box import shown_findings
 
-_KEY = re.compile(r"^[0-9a-f]{8,56}$")
 
-
-class HandoffForm(forms.Form):
+class HandoffForm(SendGuardForm):
+    key_pattern = re.compile(r"^[0-9a-f]{8,56}$")
     public_text = forms.CharField(required=False, strip=False, max_length=MAX_REPLY_CHARS)
     private_text = forms.CharField(required=False, strip=False, max_length=MAX_REPLY_CHARS)
-    key = forms.CharField(required=False, max_length=64)
-    seen_post_id = forms.IntegerField(required=False, min_value=0)
-    reviewed_through = forms.IntegerField(required=False, min_value=0)
-    override_reason = forms.CharField(required=False, max_length=1000)
-
-    def clean_key(self):
-        value = self.cleaned_data["key"].strip().lower()
-        return value if _KEY.match(value) else None
-
-    def error_text(self) -> str:
-        return " ".join(str(e) for errors in self.errors.values() for e in errors)
 
 
 @login_required

@@ -86,14 +86,10 @@ class NoteForm(BrandForm):
     text = forms.CharField(required=False, strip=False)
 
 
-class ReplyForm(BrandForm):
-    text = forms.CharField(required=False, strip=False)
-    visibility = forms.ChoiceField(
-        # comment_dm: a private reply to the customer's comment (parley.composer.private_reply).
-        choices=[("", "Same as the customer"), *Post.Visibility.choices, ("comment_dm", "Private reply to the comment")],
-        required=False,
-        error_messages={"invalid_choice": "Visibility is public or private (or comment_dm: a private reply to the comment)."},
-    )
+class SendGuardForm(forms.Form):
+    """The fields every sending form carries (the reply box, the handoff form)."""
+
+    key_pattern = _KEY
     # Generated when the form is shown, so a double submit stores one reply.
     key = forms.CharField(max_length=64, required=False)
     # Collision detection (parley.composer.collision): the newest post the form showed, and after a
@@ -105,7 +101,20 @@ class ReplyForm(BrandForm):
 
     def clean_key(self):
         value = self.cleaned_data["key"].strip().lower()
-        return value if _KEY.match(value) else None
+        return value if self.key_pattern.match(value) else None
+
+    def error_text(self) -> str:
+        return " ".join(str(e) for errors in self.errors.values() for e in errors)
+
+
+class ReplyForm(BrandForm, SendGuardForm):
+    text = forms.CharField(required=False, strip=False)
+    visibility = forms.ChoiceField(
+        # comment_dm: a private reply to the customer's comment (parley.composer.private_reply).
+        choices=[("", "Same as the customer"), *Post.Visibility.choices, ("comment_dm", "Private reply to the comment")],
+        required=False,
+        error_messages={"invalid_choice": "Visibility is public or private (or comment_dm: a private reply to the comment)."},
+    )
 
 
 class CallbackForm(BrandForm):
