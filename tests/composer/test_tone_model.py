@@ -110,3 +110,14 @@ def test_scores_are_deterministic_alone_or_in_a_batch():
 def test_without_the_model_the_rules_still_run(rules_only):
     assert tone_warnings("Calm down, we're dealing with it.")
     assert tone_warnings(PARAPHRASES[0]) == []
+
+
+def test_train_tone_refuses_a_data_folder_without_the_real_replies(tmp_path):
+    """A mistyped --data must not silently retrain (and overwrite) the shipped model on less data."""
+    pytest.importorskip("sklearn")
+    from django.core.management import CommandError, call_command
+
+    shipped = HEAD_FILE.read_bytes()
+    with pytest.raises(CommandError, match="no twcs-labelled folder"):
+        call_command("train_tone", "--data", str(tmp_path / "nowhere"))
+    assert HEAD_FILE.read_bytes() == shipped

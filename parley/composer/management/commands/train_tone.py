@@ -19,6 +19,8 @@ class Command(BaseCommand):
         parser.add_argument("--out", default="", help="where to write tone.npz (default: the shipped model)")
         parser.add_argument("--target-false-alarms", type=float, default=0.005)
         parser.add_argument("--cache", default="", help="an .npz to keep sentence embeddings between runs")
+        parser.add_argument("--own-only", action="store_true",
+                            help="train on Parley's own sentences alone, without the brands' real replies")
 
     def handle(self, *args, **options):
         try:
@@ -28,10 +30,11 @@ class Command(BaseCommand):
         from parley.composer.guardrails.tone_model import HEAD_FILE
         from parley.composer.tone_train import train
 
-        data = Path(options["data"]) if options["data"] else None
-        if data and not (data / "twcs-labelled").is_dir():
-            self.stderr.write(f"{data}: no twcs-labelled folder; training on Parley's own sentences alone")
-            data = None
+        data = None if options["own_only"] else Path(options["data"])
+        if data is not None and not (data / "twcs-labelled").is_dir():
+            # A mistyped path must not silently replace the shipped model with a weaker one.
+            raise CommandError(f"{data}: no twcs-labelled folder. Point --data at ../shared/data, or pass "
+                               "--own-only to train on Parley's own sentences alone")
         try:
             from tqdm import tqdm
             progress = lambda it: tqdm(it, desc="embedding", unit="batch")  # noqa: E731
