@@ -155,6 +155,8 @@ def test_the_command_rebuilds_one_brand_and_refuses_a_bad_batch_size(inbox, bran
     with pytest.raises(CommandError):
         call_command("triage_summary", "--no-progress", "--batch-size", "0")
     assert ConversationTriageFlag.objects.filter(pk=stale.pk).exists()  # nothing was touched
+    with pytest.raises(CommandError, match="no brand with id 987654"):
+        call_command("triage_summary", "--no-progress", "--brand", "987654")
     call_command("triage_summary", "--no-progress", "--brand", str(brand.pk), "--batch-size", "3")
     assert not ConversationTriageFlag.objects.filter(pk=stale.pk).exists()
     expected = {(t.post.conversation_id, flag) for t in rows

@@ -24,6 +24,12 @@ class Command(BaseCommand):
             raise CommandError("--batch-size must be at least 1")
         triage = PostTriage.objects.all()
         if opts["brands"]:
+            from parley.accounts.models import Brand
+
+            missing = sorted(set(opts["brands"]) - set(Brand.objects.filter(pk__in=opts["brands"])
+                                                     .values_list("pk", flat=True)))
+            if missing:
+                raise CommandError(f"no brand with id {', '.join(map(str, missing))}")
             triage = triage.filter(post__brand_id__in=opts["brands"])
         with tqdm(total=triage.count(), unit="post", disable=opts["no_progress"]) as bar:
             flags = rebuild(opts["batch_size"], progress=bar.update, brand_ids=opts["brands"])
