@@ -53,6 +53,11 @@ APOLOGY = re.compile(
 )
 # "not our fault", "wasn't our mistake": a denial, not an admission (tone judges it).
 _NOT_BEFORE = re.compile(r"(?:\bnot|n['’]t|\bno)\s+$", re.IGNORECASE)
+
+
+def admissions(text: str):
+    """The phrases of `text` that accept responsibility ("that was our mistake"), denials left out."""
+    return (m for m in LIABILITY.finditer(text) if not _NOT_BEFORE.search(text, max(0, m.start() - 12), m.start()))
 # Intents whose reply should carry an apology under "always_apologise".
 COMPLAINT_INTENTS = ("complaint",)
 
@@ -68,8 +73,7 @@ def check_liability(text: Text, ctx: Context) -> list[Finding]:
             "Express sympathy instead: \"I'm sorry to hear about this\" — or link the conversation to the confirmed "
             "issue first.",
         )
-        for m in LIABILITY.finditer(text.clean)
-        if not _NOT_BEFORE.search(text.clean, max(0, m.start() - 12), m.start())
+        for m in admissions(text.clean)
     ]
 
 
