@@ -16,7 +16,7 @@ from datetime import datetime, timedelta, timezone as dt_timezone
 from io import StringIO
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django_tasks_db.models import DBTaskResult
 
 from parley.accounts.models import Team
@@ -307,6 +307,10 @@ def test_the_command_repairs_and_reports(brand, channel):
     out = StringIO()
     call_command("sla_due", "--brand", str(brand.pk), "--no-progress", stdout=out)
     assert "0 rows changed" in out.getvalue()
+    with pytest.raises(CommandError, match="no brand with id 999"):
+        call_command("sla_due", "--brand", "999", "--no-progress")
+    with pytest.raises(CommandError, match="at least 1"):
+        call_command("sla_due", "--batch-size", "0", "--no-progress")
 
 
 def test_next_due_is_the_first_timer_due():
