@@ -19,7 +19,6 @@ import pytest
 from django.core.management import CommandError, call_command
 from django_tasks_db.models import DBTaskResult
 
-from parley.accounts.models import Team
 from parley.inbox import actions, queries
 from parley.inbox.models import Conversation, Customer, Status
 from parley.sla import listing, stored
