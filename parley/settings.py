@@ -349,8 +349,9 @@ DEFAULT_FROM_EMAIL = env_str("PARLEY_EMAIL_FROM", "parley@localhost")
 # Off-hours: send one acknowledgement saying when a person will answer (brands override
 # with the settings off_hours_ack and off_hours_ack_text).
 PARLEY_OFF_HOURS_ACK = env_bool("PARLEY_OFF_HOURS_ACK", False)
-# The inbox's SLA filters and sort judge at most this many conversations of a list (parley.sla.listing).
-PARLEY_INBOX_SLA_SCAN_CAP = env_int("PARLEY_INBOX_SLA_SCAN_CAP", 5000, 100)
+# After a brand's SLA policy or calendar changes, its stored due times are recomputed in the same
+# request when it has at most this many active conversations, else by a background task (parley.sla.stored).
+PARLEY_SLA_RECOMPUTE_INLINE_MAX = env_int("PARLEY_SLA_RECOMPUTE_INLINE_MAX", 2000, 0)
 # A promise in a reply that names no time is followed up after this many hours.
 PARLEY_FOLLOWUP_DEFAULT_HOURS = env_int("PARLEY_FOLLOWUP_DEFAULT_HOURS", 24, 1)
 # A public reply inviting the customer to DM/email/phone/chat: remind the agent after this many

@@ -8,13 +8,11 @@ tries to change something gets 403.
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.http import JsonResponse
-from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, PolymorphicProxySerializer, extend_schema
 from rest_framework import serializers as drf_serializers
@@ -36,7 +34,6 @@ from parley.inbox.access import (
     visible_conversations,
 )
 from parley.inbox.models import Conversation, Note, Post, Status
-from parley.sla import listing as sla_listing
 from parley.triage.queries import latest_inbound_triage
 
 from parley.triage.labels import INTENTS, OUTCOMES, SENTIMENTS
@@ -147,8 +144,8 @@ class ConversationPageSerializer(drf_serializers.Serializer):
     )
     sla_capped = drf_serializers.BooleanField(
         required=False,
-        help_text="With `sla` or `sort=sla` only: true when the list was longer than the SLA scan cap "
-                  "(PARLEY_INBOX_SLA_SCAN_CAP), so only its longest-waiting conversations were judged.",
+        help_text="With `sla` or `sort=sla` only: always false now (the SLA filters and sort read each "
+                  "conversation's stored next due time and see the whole list); kept for older clients.",
     )
 
 
@@ -163,7 +160,7 @@ LIST_PARAMETERS = [
     _P("tag", str, description="Tag name."),
     _P("priority_min", int, description="Only conversations with at least this priority (0-100)."),
     _P("q", str, description="Full-text search over the conversation's posts."),
-    _P("sort", str, enum=[*queries.SORTS, *queries.PYTHON_SORTS],
+    _P("sort", str, enum=list(queries.SORTS),
        description="waiting (longest first), priority, recent, or sla (least SLA time left first, breached first)."),
     _P("sla", str, enum=list(queries.SLA_FILTERS),
        description="breached (the most urgent SLA timer is breached) or due_1h (due within the hour by the clock)."),
@@ -202,22 +199,12 @@ class ConversationListView(BrandView):
         f = queries.InboxFilter.from_params(request.query_params)
         paginator = ConversationPagination()
         if f.sla or f.sort == "sla":
-            page = self._sla_page(f, paginator, request)
-        else:
-            qs = conversation_rows(queries.conversations(request.user, self.brand, f))
-            page = paginator.paginate_queryset(qs, request, view=self)
+            paginator.sla_capped = False
+        qs = conversation_rows(queries.conversations(request.user, self.brand, f))
+        page = paginator.paginate_queryset(qs, request, view=self)
         context = {"triage": latest_inbound_triage(c.pk for c in page)}
         data = s.ConversationSummarySerializer(page, many=True, context=context).data
         return paginator.get_paginated_response(data, queries.view_counts(request.user, self.brand))
-
-    def _sla_page(self, f, paginator, request) -> list[Conversation]:
-        """The SLA filter and sort, judged in Python as on the inbox page (parley.sla.listing)."""
-        ids, paginator.sla_capped = sla_listing.ranked_ids(
-            queries.conversations(request.user, self.brand, f), self.brand.pk, timezone.now(), f.sla,
-            f.sort == "sla", settings.PARLEY_INBOX_SLA_SCAN_CAP)
-        page_ids = paginator.paginate_queryset(ids, request, view=self)
-        by_id = conversation_rows(Conversation.objects.filter(pk__in=page_ids)).in_bulk()
-        return [by_id[pk] for pk in page_ids if pk in by_id]
 
 
 class ConversationDetailView(BrandView):

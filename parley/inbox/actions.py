@@ -600,7 +600,9 @@ def merge_customers(source: Customer, target: Customer, actor) -> Customer:
     with transaction.atomic():
         identities = list(source.identities.values_list("pk", flat=True))
         Identity.objects.filter(pk__in=identities).update(customer=target)
-        Conversation.objects.filter(customer=source).update(customer=target, updated_at=timezone.now())
+        moved = list(Conversation.objects.filter(customer=source).values_list("pk", flat=True))
+        Conversation.objects.filter(pk__in=moved).update(customer=target, updated_at=timezone.now())
+        signals.conversations_changed(moved)
         source.merged_into = target
         source.save(update_fields=["merged_into"])
         record(target.brand, actor, "customer.merged", source, None, into=target.pk, identities=identities)
@@ -630,6 +632,7 @@ def unmerge_identity(identity: Identity, actor) -> Customer:
             ).first() == identity.pk
         ]
         Conversation.objects.filter(pk__in=started).update(customer=original, updated_at=timezone.now())
+        signals.conversations_changed(started)
         record(identity.brand, actor, "customer.unmerged", identity, None, from_customer=current.pk, to=original.pk)
     return original
 

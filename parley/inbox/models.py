@@ -8,6 +8,8 @@ from django.db import models
 from parley.accounts.models import Brand, Team
 from parley.platforms.models import ChannelAccount, Platform
 
+from . import signals
+
 
 class Customer(models.Model):
     """A person the brand talks to; may hold identities on several platforms."""
@@ -104,6 +106,8 @@ def _partial_indexes(group: str, statuses, tail: list[str], recent: bool) -> lis
         "wait": ["waiting_since", "last_post_at", "id"],
         "prio": ["-priority", "waiting_since", "id"],
         "recent": ["last_post_at", "id"] if recent else None,
+        # Least SLA time left first (the stored next due time; queries.SORTS["sla"]), active only.
+        "sla": ["sla_due_at", "waiting_since", "last_post_at", "id"] if group == "active" else None,
     }
     return [
         models.Index(
@@ -153,6 +157,12 @@ class Conversation(models.Model):
     resolved_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
     reopened_count = models.PositiveIntegerField(default=0)
+    # Stored by parley.sla.stored from the brand's SLA policy and calendar (sla.policy.next_due): when
+    # the first running timer is breached, and when the first is near breach; null when no timer runs.
+    # Kept on every save that changes what they depend on; the inbox's SLA filters and sort and the
+    # SLA sweep read them. Bulk writes that bypass save() call inbox.signals.conversations_changed.
+    sla_due_at = models.DateTimeField(null=True, blank=True, editable=False)
+    sla_warn_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         indexes = [
@@ -170,7 +180,16 @@ class Conversation(models.Model):
             *_partial_indexes("active", ACTIVE_STATUSES, _FILTERED, recent=True),
             *_partial_indexes("done", DONE_STATUSES, ["status", *_FILTERED], recent=True),
             *_partial_indexes("listed", LISTED_STATUSES, _FILTERED, recent=False),
+            # The SLA sweep's candidates: active conversations with a timer near breach by now.
+            models.Index(fields=["sla_warn_at"], condition=models.Q(status__in=ACTIVE_STATUSES),
+                         name="conv_active_sla_warn"),
         ]
+
+    def save(self, *args, **kwargs):
+        # Derived columns (the stored SLA due times) are refreshed by listeners and written in
+        # the same statement (signals.conversation_saving).
+        kwargs["update_fields"] = signals.conversation_saving(self, kwargs.get("update_fields"))
+        super().save(*args, **kwargs)
 
     def __str__(self) -> str:
         return f"{self.ref} {self.subject[:40]}"

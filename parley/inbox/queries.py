@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import EmptyResultSet
 from django.db import connections
 from django.db.models import F, Lookup, OrderBy, Q, QuerySet
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from parley.accounts.models import Membership, Role
 
@@ -29,10 +31,14 @@ SORTS = {
     "waiting": (F("waiting_since").asc(nulls_last=True), "last_post_at", "id"),
     "priority": ("-priority", F("waiting_since").asc(nulls_last=True), "id"),
     "recent": ("-last_post_at", "-id"),
+    # Least SLA time left first: the stored next due time (parley.sla.stored), breached (earliest due)
+    # first; conversations with no running timer last, longest waiting first.
+    "sla": (F("sla_due_at").asc(nulls_last=True), F("waiting_since").asc(nulls_last=True), "last_post_at", "id"),
 }
-# Sorts the database cannot do: the view orders these in Python (parley.sla.listing).
-PYTHON_SORTS = {"sla": "waiting"}  # name -> the SQL order the candidates are read in
+# "breached": the first timer's due time has passed; "due_1h": it falls due within the hour, by the
+# clock (a business-hours timer with 30 minutes left at Friday's close is due on Monday).
 SLA_FILTERS = ("breached", "due_1h")
+SLA_SOON = timedelta(hours=1)
 
 
 class LiteralIn(Lookup):
@@ -136,7 +142,7 @@ class InboxFilter:
     private_data: bool | None = None
     topic: str = ""
     language: str = ""
-    sla: str = ""  # "breached" or "due_1h" (parley.sla.listing)
+    sla: str = ""  # "breached" or "due_1h" (SLA_FILTERS)
 
     @property
     def triage_filtered(self) -> bool:
@@ -168,7 +174,7 @@ class InboxFilter:
             tag=str(params.get("tag", ""))[:60],
             priority_min=_int("priority_min"),
             q=" ".join(str(params.get("q", "")).split())[:200],
-            sort=sort if sort in SORTS or sort in PYTHON_SORTS else "waiting",
+            sort=sort if sort in SORTS else "waiting",
             sla=params.get("sla", "") if params.get("sla", "") in SLA_FILTERS else "",
             intent=_choice(params, "intent", INTENTS),
             sentiment=_choice(params, "sentiment", SENTIMENTS),
@@ -203,8 +209,15 @@ def _view_q(view: str, user) -> Q | None:
     return VIEWS.get(view) or VIEWS["active"]
 
 
-def conversations(user, brand, f: InboxFilter) -> InboxQuerySet:
-    """The conversations `user` sees in `brand` through filter `f`, sorted.
+def sla_q(wanted: str, now: datetime) -> Q:
+    """An SLA filter (SLA_FILTERS) on the stored next due time at `now`."""
+    if wanted == "breached":
+        return Q(sla_due_at__lte=now)
+    return Q(sla_due_at__gt=now, sla_due_at__lte=now + SLA_SOON)
+
+
+def conversations(user, brand, f: InboxFilter, now: datetime | None = None) -> InboxQuerySet:
+    """The conversations `user` sees in `brand` through filter `f`, sorted (SLA filters at `now`).
 
     Its count() is capped (InboxQuerySet); search runs here, once (see search.py).
     """
@@ -232,6 +245,8 @@ def conversations(user, brand, f: InboxFilter) -> InboxQuerySet:
         qs = qs.filter(tags__name=f.tag)
     if f.priority_min is not None:
         qs = qs.filter(priority__gte=f.priority_min)
+    if f.sla:
+        qs = qs.filter(sla_q(f.sla, now or timezone.now()))
     if f.triage_filtered:
         triage_q = conversation_filter(
             intent=f.intent, sentiment=f.sentiment, outcome=f.outcome, severity_min=f.severity_min,
@@ -242,8 +257,17 @@ def conversations(user, brand, f: InboxFilter) -> InboxQuerySet:
             qs.count_cap = TRIAGE_LIST_COUNT_CAP
     if f.q:
         qs = qs.filter(pk__in=conversation_ids_matching(brand, f.q))
-        return qs.order_by(*_sort_without_index(SORTS[PYTHON_SORTS.get(f.sort, f.sort)]))
-    return qs.order_by(*SORTS[PYTHON_SORTS.get(f.sort, f.sort)])
+        return qs.order_by(*_sort_without_index(_order(f)))
+    return qs.order_by(*_order(f))
+
+
+def _order(f: InboxFilter) -> tuple:
+    order = SORTS[f.sort]
+    if f.sort == "sla" and f.sla:
+        # The SLA filter leaves no row without a due time: plain ascending order, which SQLite can
+        # read from the index as it is (it keeps NULLs first, so NULLS LAST costs it a sort).
+        order = ("sla_due_at", *order[1:])
+    return order
 
 
 def _sort_without_index(order: tuple) -> list:

@@ -49,3 +49,42 @@ def posts_moved(conversation_ids: list[int]) -> None:
     """Posts left or joined these conversations (call inside the transaction that moved them)."""
     for listener in list(_moved_listeners):
         listener(conversation_ids)
+
+
+# --- derived columns of conversations (the stored SLA due times) --------------------------------
+# A "saving" listener is called by Conversation.save() before it writes, with the fields being
+# saved (None: all); it sets derived attributes on the conversation and returns the names of the
+# fields it set, which are written in the same statement. A "changed" listener is told the ids of
+# conversations that a bulk write changed without save() (update(), bulk inserts): it refreshes
+# them in the writing transaction. A failure in either undoes the write: derived data never drifts.
+
+_saving_listeners: list[Callable] = []
+_changed_listeners: list[Callable[[list[int]], None]] = []
+
+
+def add_conversation_saving_listener(listener: Callable) -> None:
+    if listener not in _saving_listeners:
+        _saving_listeners.append(listener)
+
+
+def add_conversations_changed_listener(listener: Callable[[list[int]], None]) -> None:
+    if listener not in _changed_listeners:
+        _changed_listeners.append(listener)
+
+
+def conversation_saving(conversation, update_fields):
+    """The fields Conversation.save() writes: `update_fields` plus what the listeners derived."""
+    extra: list[str] = []
+    for listener in list(_saving_listeners):
+        extra.extend(listener(conversation, update_fields) or ())
+    if update_fields is None or not extra:
+        return update_fields
+    return [*update_fields, *(name for name in extra if name not in update_fields)]
+
+
+def conversations_changed(conversation_ids) -> None:
+    """Columns of these conversations were written without save() (call inside that transaction)."""
+    ids = sorted({int(i) for i in conversation_ids if i is not None})
+    if ids:
+        for listener in list(_changed_listeners):
+            listener(ids)

@@ -177,17 +177,13 @@ def _tabs(request, f: InboxFilter, counts: dict) -> list[dict]:
 def inbox(request, brand):
     brand, role = access_brand(request.user, brand)
     f = InboxFilter.from_params(request.GET)
+    now = timezone.now()
     qs = (
-        conversations(request.user, brand, f)
+        conversations(request.user, brand, f, now)
         .select_related("customer", "channel", "team", "assignee", "assignee__agent_profile")
         .prefetch_related("tags", "customer__identities")
     )
-    now = timezone.now()
-    sla_capped = False
-    if f.sla or f.sort == "sla":
-        page, sla_capped = _sla_page(request, qs, brand, f, now)
-    else:
-        page = Paginator(qs, settings.PARLEY_INBOX_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(qs, settings.PARLEY_INBOX_PAGE_SIZE).get_page(request.GET.get("page"))
     rows = list(page.object_list)
     sla_listing.annotate(rows, brand.pk, now)
     triages = latest_inbound_triage(c.pk for c in rows)
@@ -201,8 +197,6 @@ def inbox(request, brand):
         "filter": f,
         "status_selected": f.statuses[0] if f.statuses else "",
         "sla_choices": SLA_CHOICES,
-        "sla_capped": sla_capped,
-        "sla_scan_cap": settings.PARLEY_INBOX_SLA_SCAN_CAP,
         "page": page,
         "rows": rows,
         "tabs": _tabs(request, f, view_counts(request.user, brand)),
@@ -217,18 +211,6 @@ def inbox(request, brand):
     }
     template = "inbox/_results.html" if _htmx_target(request) == "inbox-results" else "inbox/list.html"
     return _vary(render(request, template, context))
-
-
-def _sla_page(request, qs, brand, f: InboxFilter, now):
-    """A page of the list filtered or sorted by SLA (judged in Python: parley.sla.listing)."""
-    ids, capped = sla_listing.ranked_ids(qs, brand.pk, now, f.sla, f.sort == "sla",
-                                         settings.PARLEY_INBOX_SLA_SCAN_CAP)
-    page = Paginator(ids, settings.PARLEY_INBOX_PAGE_SIZE).get_page(request.GET.get("page"))
-    by_id = qs.model.objects.filter(pk__in=list(page.object_list)).select_related(
-        "customer", "channel", "team", "assignee", "assignee__agent_profile"
-    ).prefetch_related("tags", "customer__identities").in_bulk()
-    page.object_list = [by_id[pk] for pk in page.object_list if pk in by_id]
-    return page, capped
 
 
 # --- one conversation -------------------------------------------------------------------

@@ -1,13 +1,12 @@
-"""SLA timers for lists of conversations: each row's most urgent timer, the SLA filters and sort.
+"""SLA timers for lists of conversations: each row's most urgent timer, and the SLA filter rules.
 
 A brand's policies and calendars are read once (two queries, `BrandSla.load`); every row's
 timers then come from the pure functions of policy.py with `now` passed in, so an inbox page
 costs the same two queries however many rows it shows.
 
-The filters ("breached", "due within 1 h") and the sort by time left need every candidate's
-timers, which business-hours calendars make impossible to express in SQL. They judge the
-list's first PARLEY_INBOX_SLA_SCAN_CAP conversations in longest-waiting order (the ones whose
-timers run out first) and say when the list was longer than that.
+The filters ("breached", "due within 1 h") and the sort by time left are SQL over each
+conversation's stored next due time (parley.sla.stored, inbox.queries.SORTS["sla"]); `matches`
+is the rule they implement, for one row's timers (tests/sla/test_stored_due.py checks they agree).
 """
 
 from __future__ import annotations
@@ -16,36 +15,17 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from . import policy as sla
-from .calendar import Calendar
-from .models import BusinessCalendar, SlaPolicy
 from .status import LABELS, TimerView, timer_views
+from .stored import BrandRules
 
-ALWAYS = Calendar.twenty_four_seven()
 BREACHED = "breached"
 DUE_SOON = "due_1h"
 FILTERS = {BREACHED: "Breached", DUE_SOON: "Due within 1 h"}
 SOON = timedelta(hours=1)
 
 
-@dataclass(frozen=True)
-class BrandSla:
+class BrandSla(BrandRules):
     """A brand's enabled policies (in order) and its calendars by team (None: the brand's default)."""
-
-    policies: tuple[sla.Policy, ...]
-    calendars: dict
-
-    @classmethod
-    def load(cls, brand_id: int) -> "BrandSla":
-        policies = tuple(
-            p.policy() for p in SlaPolicy.objects.filter(brand_id=brand_id, enabled=True).order_by("position", "id")
-        )
-        calendars = {}
-        if policies:
-            calendars = {row.team_id: row.calendar() for row in BusinessCalendar.objects.filter(brand_id=brand_id)}
-        return cls(policies, calendars)
-
-    def calendar(self, team_id: int | None) -> Calendar:
-        return self.calendars.get(team_id) or self.calendars.get(None) or ALWAYS
 
     def urgent(self, clock: sla.ConversationClock, priority: int, platform: str, vip: bool, team_id: int | None,
                now: datetime) -> TimerView | None:
@@ -94,10 +74,6 @@ def annotate(rows, brand_id: int, now: datetime) -> None:
             due = sla.due_at(judged.started_at, target, brand_sla.calendar(row.team_id), judged.policy.business_hours)
             row.sla = TimerView(judged.kind, LABELS[judged.kind], due, judged.time_left, judged.state,
                                 judged.policy.name)
-
-
-FIELDS = ("id", "team_id", "priority", "platform", "customer__is_vip", "created_at", "first_response_at",
-          "waiting_since", "resolved_at", "status")
 
 
 @dataclass(frozen=True)
@@ -155,31 +131,3 @@ def judge_rows(brand_sla: BrandSla, rows, now: datetime) -> list[Judged | None]:
                     best = judged
         out.append(best)
     return out
-
-
-def passes(judged: Judged | None, wanted: str) -> bool:
-    """`matches` for a judged row."""
-    if not wanted:
-        return True
-    if judged is None:
-        return False
-    if wanted == BREACHED:
-        return judged.state == sla.BREACHED
-    return judged.state != sla.BREACHED and judged.due_soon
-
-
-def ranked_ids(queryset, brand_id: int, now: datetime, wanted: str, by_time_left: bool,
-               cap: int) -> tuple[list[int], bool]:
-    """Ids of the list's conversations that pass the SLA filter, sorted by time left when asked
-    (else in the list's order), judged over the list's first `cap` rows; and whether it was capped."""
-    brand_sla = BrandSla.load(brand_id)
-    rows = list(queryset.values_list(*FIELDS)[: cap + 1])
-    capped = len(rows) > cap
-    rows = rows[:cap]
-    judged = [(row[0], j, position) for position, (row, j) in enumerate(zip(rows, judge_rows(brand_sla, rows, now)))
-              if passes(j, wanted)]
-    if by_time_left:
-        # Breached (most overdue first), then least time left; rows without a timer keep the list's order.
-        judged.sort(key=lambda item: (item[1] is None, item[1].time_left if item[1] is not None else timedelta(0),
-                                      item[2]))
-    return [pk for pk, _, _ in judged], capped

@@ -117,6 +117,40 @@ def timers(clock: ConversationClock, policy: Policy, calendar: Calendar) -> list
     return out
 
 
+@dataclass(frozen=True)
+class NextDue:
+    """When a conversation's running timers next matter: the earliest instant one is breached
+    (`due_at`) and the earliest instant one is near breach (`warn_at`); None: no running timer
+    with a due time. Neither depends on `now`, so they can be stored (parley.sla.stored)."""
+
+    due_at: datetime | None = None
+    warn_at: datetime | None = None
+
+
+def next_due(clock: ConversationClock, policy: Policy | None, calendar: Calendar) -> NextDue:
+    """The earliest breach and near-breach instants of `clock`'s running timers under `policy`. Pure.
+
+    A timer is breached at `now` exactly when now >= its due time (`state`), and near breach when
+    the time spent reaches target * warn_at, i.e. when now >= due_at(start, target * warn_at): so
+    "breached" is `due_at <= now`, "due within 1 h" is `now < due_at <= now + 1 h` (for the most
+    urgent timer, which is the one due first: one policy and one calendar per conversation make
+    time left grow with the due time), and a sweep need only look at `warn_at <= now`."""
+    if policy is None:
+        return NextDue()
+    dues, warns = [], []
+    for kind, start in running_timers(clock):
+        target = policy.target(kind)
+        if target is None:
+            continue
+        due = due_at(start, target, calendar, policy.business_hours)
+        if due is None:  # the calendar never opens again: no due time, never alerted
+            continue
+        dues.append(due)
+        warn = due_at(start, target * policy.warn_at, calendar, policy.business_hours)
+        warns.append(warn if warn is not None else due)
+    return NextDue(min(dues, default=None), min(warns, default=None))
+
+
 def time_left(due: datetime | None, now: datetime, calendar: Calendar, business: bool) -> timedelta | None:
     """Time left until `due` (negative once breached), in business time when `business`."""
     if due is None:

@@ -1,7 +1,8 @@
 """The SLA sweep: find conversations near or past their targets and raise alerts (once per timer).
 
-`sweep(now)` is what the periodic-job registry calls. It reads the active conversations'
-timestamps in one query, judges each running timer by comparing its start with
+`sweep(now)` is what the periodic-job registry calls. It reads the timestamps of the active
+conversations whose stored near-breach time has come (Conversation.sla_warn_at, parley.sla.stored:
+no other can have a timer near or past its target) in one query, judges each running timer by comparing its start with
 per-(policy, timer, calendar) cut-offs computed once per sweep (policy.cutoffs), stores
 an SlaAlert row per new alert (the in-app notification) and emails each recipient one
 summary. A timer already alerted at a level is never alerted again at that level.
@@ -22,6 +23,7 @@ from django.db.models import BigIntegerField, Func, TextField
 
 from parley.accounts.models import Membership, Role
 from parley.inbox.models import ACTIVE_STATUSES, Conversation
+from parley.inbox.queries import ACTIVE
 
 from . import policy as sla
 from .calendar import Calendar
@@ -29,6 +31,9 @@ from .models import BusinessCalendar, SlaAlert, SlaPolicy
 
 log = logging.getLogger(__name__)
 ALWAYS = Calendar.twenty_four_seven()
+# Candidates are read up to this past `now`: the stored instants (Calendar.add) and the sweep's
+# cut-offs (Calendar.subtract) are computed separately and may differ in the last microsecond.
+CANDIDATE_MARGIN = timedelta(seconds=1)
 
 
 @dataclass
@@ -157,7 +162,7 @@ def sweep(now: datetime, brand=None, email: bool | None = None) -> SweepResult:
     """Check every active conversation (of one brand, or all) against its SLA policy at `now`."""
     email = settings.PARLEY_SLA_ALERT_EMAIL if email is None else email
     policies = _policies()
-    qs = Conversation.objects.filter(status__in=ACTIVE_STATUSES, brand_id__in=list(policies))
+    qs = Conversation.objects.filter(ACTIVE, brand_id__in=list(policies), sla_warn_at__lte=now + CANDIDATE_MARGIN)
     if brand is not None:
         qs = qs.filter(brand=brand)
     times = ("created_at", "first_response_at", "waiting_since")

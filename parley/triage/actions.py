@@ -11,6 +11,7 @@ from django.utils import timezone
 from parley.inbox.actions import ActionError
 from parley.inbox.audit import record
 from parley.inbox.models import Conversation, Post
+from parley.inbox.signals import conversations_changed
 
 from .labels import EMOTIONS, INTENTS, OUTCOMES, SENTIMENTS
 from .models import PostTriage, TriageCorrection
@@ -139,6 +140,7 @@ def refresh_priorities(now: datetime, batch_size: int = 500, brand=None) -> Refr
                 Conversation.objects.filter(
                     pk=c.conversation.pk, waiting_since__isnull=False, priority__lt=c.score
                 ).update(priority=c.score, updated_at=now)
+            conversations_changed([c.conversation.pk for c in raised])  # the stored SLA due times
             summary.raised += len(raised)
             # Conversations past the waiting horizon are read once more, then marked as seen
             # (recompute.candidates); raised ones were marked just above.

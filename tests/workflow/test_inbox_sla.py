@@ -151,14 +151,12 @@ def test_queries_per_page_do_not_grow_with_rows(client, users, brand, channel, p
     assert len(large.captured_queries) == len(small.captured_queries), [q["sql"] for q in large.captured_queries]
 
 
-def test_scan_cap_is_said(client, users, brand, channel, policy, now, settings):
-    settings.PARLEY_INBOX_SLA_SCAN_CAP = 2
+def test_the_whole_list_is_filtered_with_no_scan_cap(client, users, brand, channel, policy, now):
     for i in range(3):
         _conv(brand, channel, f"s{i}", 90 - i, now)
     client.force_login(users["admin"])
     html = client.get(url("list", brand, sla="breached")).content.decode()
-    assert "looked at the 2 longest-waiting" in html
-    assert len(_rows(html)) == 2
+    assert len(_rows(html)) == 3 and "longest-waiting conversations of this list only" not in html
 
 
 @pytest.mark.parametrize("business", [True, False])

@@ -20,6 +20,7 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from parley.accounts.models import Brand
+from parley.inbox import signals
 from parley.inbox.actions import reopen_window
 from parley.inbox.models import AuditEvent, Conversation, Customer, Identity, Note, Post
 from parley.inbox.timeline import PostMoment
@@ -335,6 +336,8 @@ class _Writer:
                 conv.first_response_at, self.now, conv.pk,
             ))
         table.update(_CONVERSATION_UPDATE, updates)
+        # Derived columns (the stored SLA due times) of what was written without save().
+        signals.conversations_changed([conv.pk for conv in new] + [row[-1] for row in updates])
 
     def _stored_merges(self) -> None:
         """Posts, notes and tags of stored conversations that were merged move to where they went."""
