@@ -69,7 +69,7 @@ def main(argv=None) -> int:
         from urllib.parse import urlsplit, urlunsplit
 
         parts = urlsplit(args.database_url)
-        os.environ["DATABASE_URL"] = urlunsplit(parts._replace(path="/parley_bench_inbox"))
+        os.environ["DATABASE_URL"] = urlunsplit(parts._replace(path="/" + os.environ.get("PARLEY_BENCH_DB", "parley_bench_inbox")))
     elif args.data_dir:
         os.environ["PARLEY_DATA_DIR"] = str(Path(args.data_dir).resolve())
         os.environ["DATABASE_URL"] = f"sqlite:///{Path(args.data_dir).resolve() / 'bench.sqlite3'}"

@@ -146,7 +146,7 @@ def conversation_filter(*, intent="", sentiment="", outcome="", severity_min=Non
     if topic:
         # Topics are a JSON list of names; match one whole name in its JSON text (works on
         # SQLite and PostgreSQL alike). Names are word characters, spaces and hyphens.
-        q &= Q(topics__icontains=f'"{topic}"')
+        q &= _topic_q(topic)
         valid["topic"] = topic
     if language:
         q &= Q(language=language)
@@ -178,6 +178,26 @@ def conversation_filter(*, intent="", sentiment="", outcome="", severity_min=Non
     # columns are therefore compared through an expression no index can serve.
     rows = rows.alias(_intent=Coalesce(F("intent"), F("intent")), _status=Coalesce(F("status"), F("status")))
     return out & Q(Exists(rows.filter(_unindexed(q))))
+
+
+def _topic_q(topic: str):
+    """A post's topics (JSON text) hold this name, case-insensitively for ASCII letters.
+
+    SQLite stores a non-ASCII name escaped (``"\\u00c4rger"``) and compares case
+    only for ASCII letters, so a non-ASCII name is also looked for escaped, as
+    given, in lower case, capitalised and titled (the brand's topic names are
+    the ones triage stores, so the name as given is the usual match).
+    """
+    import json
+
+    from django.db.models import Q
+
+    variants = (topic, topic.lower(), topic.upper(), topic.capitalize(), topic.title())
+    needles = sorted({f'"{v}"' for v in variants} | {json.dumps(v) for v in variants})
+    out = Q()
+    for needle in dict.fromkeys(n.lower() if n.isascii() else n for n in needles):
+        out |= Q(topics__icontains=needle)
+    return out
 
 
 def _unindexed(q):
