@@ -102,9 +102,10 @@ def conversation_filter(*, intent="", sentiment="", outcome="", severity_min=Non
     A conversation matches when one of its customer's posts matches every given
     filter. Each positive value is looked up in the conversations' triage
     summary (summary.py: one indexed flag per value), so a rare flag reads only
-    the conversations that have it; a topic with a minimum severity is one
-    combined flag (both common, rare together: summary.combined_flag). One flag
-    alone (one filter, or topic + severity) is answered by that flag;
+    the conversations that have it; two values of a pair that agents filter on
+    together (topic + severity, intent + topic, ...: summary.PAIRS) are one
+    combined flag (each common, rare together). One flag alone (one filter, or
+    one pair) is answered by that flag;
     with several, or with "not a troll" / "no private data", one EXISTS over
     the conversation's posts' triage checks that a single post matches them all.
     """
