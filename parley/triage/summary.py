@@ -235,6 +235,12 @@ def rebuild(batch_size: int = 5_000, progress=None, *, flag_model=None, triage_m
     return ConversationTriageFlag.objects.using(db).count()
 
 
+def migration_rebuild(apps, schema_editor) -> None:
+    """RunPython: `rebuild` with the migration's models (for a migration that changes the flags)."""
+    rebuild(flag_model=apps.get_model("triage", "ConversationTriageFlag"),
+            triage_model=apps.get_model("triage", "PostTriage"))
+
+
 INSERT_ROWS = 400  # rows per INSERT statement: 800 parameters, under every SQLite's limit
 
 

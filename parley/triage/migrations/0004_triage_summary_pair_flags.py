@@ -3,13 +3,7 @@ intent + topic, sentiment + topic, intent + language, intent + sentiment."""
 
 from django.db import migrations
 
-
-def rebuild(apps, schema_editor):
-    """Recompute every conversation's flags with this migration's models (parley.triage.summary.rebuild)."""
-    from parley.triage.summary import rebuild
-
-    rebuild(flag_model=apps.get_model("triage", "ConversationTriageFlag"),
-            triage_model=apps.get_model("triage", "PostTriage"))
+from parley.triage.summary import migration_rebuild as rebuild
 
 
 class Migration(migrations.Migration):
