@@ -9,8 +9,8 @@
 (PARLEY_BENCH_DB names another PostgreSQL database than parley_bench_inbox, for both.)
 
 1. `summary.rebuild()` (what `parley triage_summary` and the migrations run), timed
-   whole: on PostgreSQL first with the flags computed in Python (`in_sql=False`),
-   then in SQL (`in_sql=True`, the default there); on SQLite in Python. With --old,
+   whole: first with the flags computed in Python (`in_sql=False`), then in SQL
+   (`in_sql=True`, the default). With --old,
    also the former rebuild (ORM bulk_create of every flag in one transaction,
    ignoring duplicates) first. Prints the flags, and how many are combined flags of
    the pairs added after the first one (topic + severity).
@@ -103,9 +103,8 @@ def main(argv=None) -> int:
           f"{' '.join(f'{x:.1f}' for x in os.getloadavg())}", flush=True)
     if not args.no_rebuild:
         runs = [("old ORM", old_rebuild)] if args.old else []
-        if pg:
-            runs.append(("Python rows", lambda: summary.rebuild(in_sql=False)))
-        runs.append(("SQL" if pg else "Python rows", summary.rebuild))
+        runs.append(("Python rows", lambda: summary.rebuild(in_sql=False)))
+        runs.append(("SQL", lambda: summary.rebuild(in_sql=True)))
         for name, fn in runs:
             wall, cpu = time.perf_counter(), time.process_time()
             flags = fn()

@@ -184,22 +184,22 @@ def triage_saved(sender, instance, update_fields=None, raw=False, **kwargs) -> N
 
 
 def rebuild(batch_size: int = 5_000, progress=None, *, flag_model=None, triage_model=None, brand_ids=None,
-            in_sql: bool | None = None) -> int:
+            in_sql: bool = True) -> int:
     """Recompute every conversation's flags (after a bulk load, or to repair); returns how many there are.
 
     Brand by brand, each in its own transaction (atomic per brand; a rerun
     redoes everything, so an interrupted rebuild is finished by running it
     again): the brand's flags are deleted, then its conversations are read in
     primary-key chunks of `batch_size`, their posts' triage through the index
-    on posts' conversation. On PostgreSQL (or with `in_sql=True` there) each
-    chunk's flags are computed and written by one INSERT … SELECT
-    (summary_sql.py), without leaving the server; elsewhere (or `in_sql=False`)
-    the rows are read here and the flags written with multi-row INSERTs in
-    conversation order (no ORM objects; duplicates cannot occur, as each
-    conversation lies in one chunk). `brand_ids` limits it to those brands.
-    `progress(n)` is called with the triage rows read.
+    on posts' conversation. Each chunk's flags are computed and written by one
+    INSERT … SELECT (summary_sql.py), without leaving the database; with
+    `in_sql=False` (the reference the tests compare it with) the rows are read
+    here and the flags written with multi-row INSERTs in conversation order (no
+    ORM objects; duplicates cannot occur, as each conversation lies in one
+    chunk). `brand_ids` limits it to those brands. `progress(n)` is called with
+    the triage rows read (counted only when it is given).
     """
-    from django.db import connections, router, transaction
+    from django.db import router, transaction
 
     from . import models, summary_sql
 
@@ -207,8 +207,6 @@ def rebuild(batch_size: int = 5_000, progress=None, *, flag_model=None, triage_m
     PostTriage = triage_model or models.PostTriage
     Conversation = ConversationTriageFlag._meta.get_field("conversation").related_model
     db = router.db_for_write(ConversationTriageFlag)
-    if in_sql is None:
-        in_sql = connections[db].vendor == "postgresql"
     if brand_ids is None:
         brand_ids = list(Conversation.objects.using(db).order_by().values_list("brand_id", flat=True).distinct())
         # Flags of no brand's conversation cannot exist (the foreign key cascades); nothing else to clear.
@@ -223,11 +221,12 @@ def rebuild(batch_size: int = 5_000, progress=None, *, flag_model=None, triage_m
                 if not ids:
                     break
                 last = ids[-1]
+                triage = PostTriage.objects.using(db).filter(post__conversation_id__in=ids)
                 if in_sql:
-                    read = summary_sql.insert_flags(db, ConversationTriageFlag, PostTriage, ids)
+                    summary_sql.insert_flags(db, ConversationTriageFlag, PostTriage, ids)
+                    read = triage.count() if progress is not None else 0
                 else:
-                    rows = list(PostTriage.objects.using(db).filter(post__conversation_id__in=ids)
-                                .values_list("post__conversation_id", *COLUMNS))
+                    rows = list(triage.values_list("post__conversation_id", *COLUMNS))
                     _insert_flags(db, ConversationTriageFlag, sorted(_flag_rows(rows)))
                     read = len(rows)
                 if progress is not None:
