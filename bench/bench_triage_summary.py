@@ -74,6 +74,8 @@ def main(argv=None) -> int:
     parser.add_argument("--reps", type=int, default=9)
     parser.add_argument("--old", action="store_true", help="also time the former rebuild")
     parser.add_argument("--no-rebuild", action="store_true")
+    parser.add_argument("--rebuilds", default="python,sql", help="which rebuilds to time, in order (python, sql)")
+    parser.add_argument("--no-pages", action="store_true", help="time the rebuilds only")
     args = parser.parse_args(argv)
     if args.database_url:
         from urllib.parse import urlsplit, urlunsplit
@@ -103,8 +105,9 @@ def main(argv=None) -> int:
           f"{' '.join(f'{x:.1f}' for x in os.getloadavg())}", flush=True)
     if not args.no_rebuild:
         runs = [("old ORM", old_rebuild)] if args.old else []
-        runs.append(("Python rows", lambda: summary.rebuild(in_sql=False)))
-        runs.append(("SQL", lambda: summary.rebuild(in_sql=True)))
+        for name in args.rebuilds.split(","):
+            runs.append(("SQL", lambda: summary.rebuild(in_sql=True)) if name == "sql" else
+                        ("Python rows", lambda: summary.rebuild(in_sql=False)))
         for name, fn in runs:
             wall, cpu = time.perf_counter(), time.process_time()
             flags = fn()
@@ -119,6 +122,8 @@ def main(argv=None) -> int:
             with connection.cursor() as cursor:
                 cursor.execute("ANALYZE triage_conversationtriageflag")
 
+    if args.no_pages:
+        return 0
     admin = get_user_model().objects.get(username="bench-admin")
     brand = Brand.objects.get(slug="bench-acme")
     new_required = summary.required_flags

@@ -26,15 +26,16 @@ from .summary import MAX_FLAG, PAIRS, SEVERITY_LEVELS, TROLL_MIN
 _TEXT_KINDS = (("intent", "intent"), ("sentiment", "sentiment"), ("outcome", "desired_outcome"),
                ("language", "language"))
 
-# Per database: the chunk's conversation ids (parameter `ids`), a JSON list's elements as rows
-# (value: the element as JSON; kind: its type), the type names, the JSON map lookup, and ASCII tests.
+# Per database: the chunk's conversation ids (parameter `ids`), a JSON list's elements as rows (e),
+# JSON types and emptiness (for Python's truthiness), the {name: lowered} map lookup, string tests.
 DIALECTS = {
     "postgresql": {
         "in_ids": "= ANY(%(ids)s)",
         "elements": "jsonb_array_elements(CASE WHEN jsonb_typeof({x}) = 'array' THEN {x} ELSE '[]'::jsonb END) "
                     "AS e(value)",
-        "element_text": "(e.value #>> '{}')",  # not formatted: the name is put in as it is "element_is_string": "jsonb_typeof(e.value) = 'string'",
-        "typeof": "jsonb_typeof({x})", "string": "string", "true": "{x} = 'true'::jsonb",
+        # element_text is put in as it is (never formatted): single braces.
+        "element_text": "(e.value #>> '{}')", "element_is_string": "jsonb_typeof(e.value) = 'string'",
+        "typeof": "jsonb_typeof({x})", "true": "{x} = 'true'::jsonb",
         "empty": {"array": "{x} = '[]'::jsonb", "object": "{x} = '{{}}'::jsonb",
                   "string": "{x} = '\"\"'::jsonb", "number": "{x} = '0'::jsonb"},
         "lowered": "(%(lowered)s::jsonb ->> {name})", "ascii_lower": "lower({name} COLLATE \"C\")",
@@ -45,7 +46,7 @@ DIALECTS = {
         "in_ids": "IN (SELECT value FROM json_each(%(ids)s))",
         "elements": "json_each(CASE WHEN json_type({x}) = 'array' THEN {x} ELSE '[]' END) AS e",
         "element_text": "e.value", "element_is_string": "e.type = 'text'",
-        "typeof": "json_type({x})", "string": "text", "true": "json_type({x}) = 'true'",
+        "typeof": "json_type({x})", "true": "json_type({x}) = 'true'",
         "empty": {"array": "json_array_length({x}) = 0", "object": "(SELECT count(*) FROM json_each({x})) = 0",
                   "text": "json_extract({x}, '$') = ''", "integer": "json_extract({x}, '$') = 0",
                   "real": "json_extract({x}, '$') = 0"},
