@@ -33,7 +33,7 @@ from urllib.parse import urlsplit, urlunsplit
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-BENCH_DB = os.environ.get("PARLEY_BENCH_DB", "parley_bench_inbox")  # another name: benches side by side
+BENCH_DB = os.environ.get("PARLEY_BENCH_DB", "parley_bench_inbox")  # another name beside a colleague's run
 PAGE_TARGET_MS = 100
 SEARCH_TARGET_MS = 200
 DAY = 86400
