@@ -1,20 +1,25 @@
 #!/usr/bin/env python
-"""The triage summary on a kept bench_inbox database: its rebuild, and topic + severity old vs new.
+"""The triage summary on a kept bench_inbox database: its rebuild, and filter pairs old vs new.
 
     .venv/bin/python bench/bench_inbox.py --data-dir var/b --keep --only triage     # once: the data set
     .venv/bin/python bench/bench_triage_summary.py --data-dir var/b                   # SQLite
     .venv/bin/python bench/bench_inbox.py --database-url postgres://postgres@127.0.0.1:5432/postgres --keep
     .venv/bin/python bench/bench_triage_summary.py --database-url postgres://postgres@127.0.0.1:5432/postgres
 
+(PARLEY_BENCH_DB names another PostgreSQL database than parley_bench_inbox, for both.)
+
 1. `summary.rebuild()` (what `parley triage_summary` and the migrations run), timed
-   whole; with --old, also the former rebuild (ORM bulk_create of every flag in one
-   transaction, ignoring duplicates) for comparison, then the new one again so the
-   database ends as Parley builds it.
-2. The inbox list filtered on topic + minimum severity (count capped at 1,000 and the
-   first 50 rows, `queries.conversations(...)` alone, as docs/benchmarks.md's A/B):
-   with the combined flag, and with the former plan (a flag per value, probed per
-   conversation, plus the check that one post has both), alternating, median of --reps.
-   SQLite: this process's CPU ms (the query runs in-process); PostgreSQL: wall ms.
+   whole: first with the flags computed in Python (`in_sql=False`), then in SQL
+   (`in_sql=True`, the default). With --old,
+   also the former rebuild (ORM bulk_create of every flag in one transaction,
+   ignoring duplicates) first. Prints the flags, and how many are combined flags of
+   the pairs added after the first one (topic + severity).
+2. The inbox list filtered on each pair with a combined flag (count capped at 1,000
+   and the first 50 rows, `queries.conversations(...)` alone, as docs/benchmarks.md's
+   A/B): with the pairs' combined flags (new) and with the topic + severity flag
+   only (old: a flag per value, plus the check that one post has both), alternating,
+   median of --reps. SQLite: this process's CPU ms (the query runs in-process);
+   PostgreSQL: wall ms.
 """
 
 from __future__ import annotations
@@ -30,9 +35,14 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 CASES = (("topic refund, severity >= 3", {"view": "active", "topic": "refund", "severity_min": "3"}),
-         ("topic billing, severity >= 4", {"view": "active", "topic": "billing", "severity_min": "4"}),
          ("topic refund, severity >= 3, negative", {"view": "active", "topic": "refund", "severity_min": "3",
-                                                    "sentiment": "negative"}))
+                                                    "sentiment": "negative"}),
+         ("intent complaint, severity >= 3", {"view": "active", "intent": "complaint", "severity_min": "3"}),
+         ("intent complaint, topic delivery", {"view": "active", "intent": "complaint", "topic": "delivery"}),
+         ("sentiment negative, topic billing", {"view": "active", "sentiment": "negative", "topic": "billing"}),
+         ("intent complaint, language fr", {"view": "active", "intent": "complaint", "language": "fr"}),
+         ("intent question, sentiment negative", {"view": "active", "intent": "question", "sentiment": "negative"}),
+         ("intent praise, topic outage", {"view": "all", "intent": "praise", "topic": "outage"}))
 
 
 def old_rebuild(batch_size: int = 20_000) -> int:
@@ -64,12 +74,14 @@ def main(argv=None) -> int:
     parser.add_argument("--reps", type=int, default=9)
     parser.add_argument("--old", action="store_true", help="also time the former rebuild")
     parser.add_argument("--no-rebuild", action="store_true")
+    parser.add_argument("--rebuilds", default="python,sql", help="which rebuilds to time, in order (python, sql)")
+    parser.add_argument("--no-pages", action="store_true", help="time the rebuilds only")
     args = parser.parse_args(argv)
     if args.database_url:
         from urllib.parse import urlsplit, urlunsplit
 
         parts = urlsplit(args.database_url)
-        os.environ["DATABASE_URL"] = urlunsplit(parts._replace(path="/parley_bench_inbox"))
+        os.environ["DATABASE_URL"] = urlunsplit(parts._replace(path="/" + os.environ.get("PARLEY_BENCH_DB", "parley_bench_inbox")))
     elif args.data_dir:
         os.environ["PARLEY_DATA_DIR"] = str(Path(args.data_dir).resolve())
         os.environ["DATABASE_URL"] = f"sqlite:///{Path(args.data_dir).resolve() / 'bench.sqlite3'}"
@@ -92,26 +104,32 @@ def main(argv=None) -> int:
     print(f"{connection.vendor}; {PostTriage.objects.count():,} triage rows; load average "
           f"{' '.join(f'{x:.1f}' for x in os.getloadavg())}", flush=True)
     if not args.no_rebuild:
-        runs = [("old", old_rebuild)] if args.old else []
-        runs.append(("new", summary.rebuild))
+        runs = [("old ORM", old_rebuild)] if args.old else []
+        for name in args.rebuilds.split(","):
+            runs.append(("SQL", lambda: summary.rebuild(in_sql=True)) if name == "sql" else
+                        ("Python rows", lambda: summary.rebuild(in_sql=False)))
         for name, fn in runs:
             wall, cpu = time.perf_counter(), time.process_time()
             flags = fn()
             print(f"rebuild {name}: {flags:,} flags in {time.perf_counter() - wall:.1f} s wall, "
                   f"{time.process_time() - cpu:.1f} s CPU (this process); load "
                   f"{os.getloadavg()[0]:.1f}", flush=True)
+        from parley.triage.models import ConversationTriageFlag
+
+        added = ConversationTriageFlag.objects.filter(flag__contains="&").exclude(flag__startswith="severity>=").count()
+        print(f"of which combined flags of the pairs after topic + severity: {added:,}", flush=True)
         if pg:
             with connection.cursor() as cursor:
                 cursor.execute("ANALYZE triage_conversationtriageflag")
 
+    if args.no_pages:
+        return 0
     admin = get_user_model().objects.get(username="bench-admin")
     brand = Brand.objects.get(slug="bench-acme")
     new_required = summary.required_flags
 
-    def old_required(**values):  # one flag per value: the plan before the combined flag
-        topic, severity = values.pop("topic", ""), values.pop("severity_min", None)
-        out = new_required(**values)
-        return out + new_required(severity_min=severity) + new_required(topic=topic)
+    def old_required(**values):  # the plan before the other pairs: only topic + severity combined
+        return new_required(**values, pairs=summary.PAIRS[:1])
 
     def page(params) -> tuple[float, int]:
         q = QueryDict(mutable=True)

@@ -102,9 +102,10 @@ def conversation_filter(*, intent="", sentiment="", outcome="", severity_min=Non
     A conversation matches when one of its customer's posts matches every given
     filter. Each positive value is looked up in the conversations' triage
     summary (summary.py: one indexed flag per value), so a rare flag reads only
-    the conversations that have it; a topic with a minimum severity is one
-    combined flag (both common, rare together: summary.combined_flag). One flag
-    alone (one filter, or topic + severity) is answered by that flag;
+    the conversations that have it; two values of a pair that agents filter on
+    together (topic + severity, intent + topic, ...: summary.PAIRS) are one
+    combined flag (each common, rare together). One flag alone (one filter, or
+    one pair) is answered by that flag;
     with several, or with "not a troll" / "no private data", one EXISTS over
     the conversation's posts' triage checks that a single post matches them all.
     """
@@ -146,7 +147,7 @@ def conversation_filter(*, intent="", sentiment="", outcome="", severity_min=Non
     if topic:
         # Topics are a JSON list of names; match one whole name in its JSON text (works on
         # SQLite and PostgreSQL alike). Names are word characters, spaces and hyphens.
-        q &= Q(topics__icontains=f'"{topic}"')
+        q &= _topic_q(topic)
         valid["topic"] = topic
     if language:
         q &= Q(language=language)
@@ -178,6 +179,26 @@ def conversation_filter(*, intent="", sentiment="", outcome="", severity_min=Non
     # columns are therefore compared through an expression no index can serve.
     rows = rows.alias(_intent=Coalesce(F("intent"), F("intent")), _status=Coalesce(F("status"), F("status")))
     return out & Q(Exists(rows.filter(_unindexed(q))))
+
+
+def _topic_q(topic: str):
+    """A post's topics (JSON text) hold this name, case-insensitively for ASCII letters.
+
+    SQLite stores a non-ASCII name escaped (``"\\u00c4rger"``) and compares case
+    only for ASCII letters, so a non-ASCII name is also looked for escaped, as
+    given, in lower case, capitalised and titled (the brand's topic names are
+    the ones triage stores, so the name as given is the usual match).
+    """
+    import json
+
+    from django.db.models import Q
+
+    variants = (topic, topic.lower(), topic.upper(), topic.capitalize(), topic.title())
+    needles = sorted({f'"{v}"' for v in variants} | {json.dumps(v) for v in variants})
+    out = Q()
+    for needle in dict.fromkeys(n.lower() if n.isascii() else n for n in needles):
+        out |= Q(topics__icontains=needle)
+    return out
 
 
 def _unindexed(q):

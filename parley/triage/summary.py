@@ -8,11 +8,14 @@ million posts took 230-340 ms a page for a rare flag (docs/benchmarks.md).
 A flag is a string: ``intent:complaint``, ``sentiment:negative``,
 ``outcome:refund``, ``outcome:unclear``, ``severity>=3`` (one per level up to
 the post's severity), ``troll``, ``private_data``, ``topic:<name, lower
-case>``, ``language:fr``, and the combined flag ``severity>=3&topic:<name>``
-(one per level and topic of the *same* post: a topic and a severity are each
-common, but rare together, and the filter asks that one post has both). A conversation has a flag when any of its posts'
-stored triage has it (the same rows the filters always read; status is not
-looked at, as the filters never did for these values).
+case>``, ``language:fr``, and the combined flags of the filter pairs agents
+use together (PAIRS): ``severity>=3&topic:<name>``, ``intent:complaint&severity>=3``,
+``intent:complaint&topic:<name>``, ``sentiment:negative&topic:<name>``,
+``intent:question&sentiment:negative``, ``intent:complaint&language:fr``, each
+from one and the same post (two values can each be common but rare together,
+and the filter asks that one post has both). A conversation has a flag when
+any of its posts' stored triage has it (the same rows the filters always read;
+status is not looked at, as the filters never did for these values).
 
 Kept by `refresh(conversation_ids)`: after every save of a post's triage
 (`triage_saved`, a post_save receiver, so the triage write path, retries,
@@ -42,66 +45,84 @@ def topic_flag(name: str) -> str:
     return f"topic:{name.lower()}"
 
 
-def combined_flag(severity_min: int, topic: str) -> str:
-    """One post has this topic and at least this severity.
+# The filter pairs that get a combined flag, in the order a filter with several values uses them
+# (required_flags): the rarest together first. Within a pair, the kinds are in KIND_ORDER.
+PAIRS = (("severity", "topic"), ("intent", "severity"), ("intent", "topic"), ("sentiment", "topic"),
+         ("intent", "language"), ("intent", "sentiment"))
+# A combined flag is "<first>&<second>" with its kinds in this order. Only a topic (a free name)
+# may contain "&", and it always comes last; the other values of a combined flag, and of the
+# plain intent, sentiment, outcome and language flags, never contain "&" (such values get no
+# flag: no filter accepts them), so a combined flag cannot collide with any other flag.
+KIND_ORDER = ("intent", "sentiment", "outcome", "severity", "language", "topic")
 
-    Severity first: no other flag starts with ``severity>=N&``, whatever a
-    stored topic name contains, so it cannot collide with a topic flag.
-    """
-    return f"severity>={severity_min}&{topic_flag(topic)}"
+
+def combined_flag(first: str, second: str) -> str:
+    """One post has both flags (of two kinds in KIND_ORDER, e.g. ``severity>=3`` and ``topic:refund``)."""
+    return f"{first}&{second}"
+
+
+def _pair_atoms(row: Mapping) -> dict[str, list[str]]:
+    """{kind: this post's flags of that kind}, for the kinds that combine (KIND_ORDER)."""
+    out: dict[str, list[str]] = {}
+    for column, prefix in (("intent", "intent"), ("sentiment", "sentiment"), ("desired_outcome", "outcome"),
+                           ("language", "language")):
+        value = row.get(column)
+        if value and "&" not in value:
+            out.setdefault(prefix, []).append(f"{prefix}:{value}")
+    if row.get("outcome_unclear") is True:
+        out.setdefault("outcome", []).append("outcome:unclear")
+    severity = row.get("severity")
+    if severity is not None and severity >= SEVERITY_LEVELS[0]:
+        out["severity"] = [f"severity>={level}" for level in SEVERITY_LEVELS if severity >= level]
+    topics = row.get("topics")
+    if isinstance(topics, (list, tuple)):
+        names = [topic_flag(name) for name in topics if isinstance(name, str) and name]
+        if names:
+            out["topic"] = names
+    return out
 
 
 def flags_of(row: Mapping) -> set[str]:
     """The flags one post's stored triage gives its conversation."""
-    out: set[str] = set()
-    for column, prefix in (("intent", "intent"), ("sentiment", "sentiment"), ("desired_outcome", "outcome"),
-                           ("language", "language")):
-        if row.get(column):
-            out.add(f"{prefix}:{row[column]}")
-    if row.get("outcome_unclear") is True:
-        out.add("outcome:unclear")
-    severity = row.get("severity")
-    if severity is not None:
-        out.update(f"severity>={level}" for level in SEVERITY_LEVELS if severity >= level)
+    atoms = _pair_atoms(row)
+    out = {flag for flags in atoms.values() for flag in flags}
     troll = row.get("troll")
     if troll is not None and troll >= TROLL_MIN:
         out.add("troll")
     if row.get("private_data_posted"):
         out.add("private_data")
-    levels = [level for level in SEVERITY_LEVELS if severity is not None and severity >= level]
-    for name in row.get("topics") or ():
-        if isinstance(name, str) and name:
-            out.add(topic_flag(name))
-            out.update(combined_flag(level, name) for level in levels)
+    for first, second in PAIRS:
+        out.update(combined_flag(a, b) for a in atoms.get(first, ()) for b in atoms.get(second, ()))
     return {flag for flag in out if len(flag) <= MAX_FLAG}
 
 
 def required_flags(*, intent="", sentiment="", outcome="", severity_min=None, troll=None, private_data=None,
-                   topic="", language="") -> list[str]:
+                   topic="", language="", pairs=PAIRS) -> list[str]:
     """The flags a conversation must have to match these (already validated) filter values.
 
     Only positive values have flags: "not a troll" and "no private data" are read
-    from the posts' triage (queries.conversation_filter). A topic with a minimum
-    severity is one combined flag (both from one post), not two.
+    from the posts' triage (queries.conversation_filter). Two values of a pair
+    in `pairs` are one combined flag (both from one post), not two; each value
+    is used in one combined flag at most, the pairs tried in order.
     """
+    row = {"intent": intent, "sentiment": sentiment, "language": language,
+           "topics": [topic] if topic else [], "severity": None}
+    if outcome == "unclear":
+        row["outcome_unclear"] = True
+    else:
+        row["desired_outcome"] = outcome
+    atoms = {kind: flags[-1] for kind, flags in _pair_atoms(row).items()}  # severity: its top level only
+    if severity_min in SEVERITY_LEVELS:
+        atoms["severity"] = f"severity>={severity_min}"
     out = []
-    combined = severity_min in SEVERITY_LEVELS and bool(topic)
-    if intent:
-        out.append(f"intent:{intent}")
-    if sentiment:
-        out.append(f"sentiment:{sentiment}")
-    if outcome:
-        out.append(f"outcome:{outcome}")
-    if severity_min in SEVERITY_LEVELS and not combined:
-        out.append(f"severity>={severity_min}")
+    for first, second in pairs:
+        if first in atoms and second in atoms:
+            out.append(combined_flag(atoms.pop(first), atoms.pop(second)))
+    out += [atoms[kind] for kind in KIND_ORDER if kind in atoms]
     if troll is True:
         out.append("troll")
     if private_data is True:
         out.append("private_data")
-    if topic:
-        out.append(combined_flag(severity_min, topic) if combined else topic_flag(topic))
-    if language:
-        out.append(f"language:{language}")
     return out
 
 
@@ -162,21 +183,25 @@ def triage_saved(sender, instance, update_fields=None, raw=False, **kwargs) -> N
     refresh([conversation_id])
 
 
-def rebuild(batch_size: int = 5_000, progress=None, *, flag_model=None, triage_model=None, brand_ids=None) -> int:
+def rebuild(batch_size: int = 5_000, progress=None, *, flag_model=None, triage_model=None, brand_ids=None,
+            in_sql: bool = True) -> int:
     """Recompute every conversation's flags (after a bulk load, or to repair); returns how many there are.
 
     Brand by brand, each in its own transaction (atomic per brand; a rerun
     redoes everything, so an interrupted rebuild is finished by running it
     again): the brand's flags are deleted, then its conversations are read in
     primary-key chunks of `batch_size`, their posts' triage through the index
-    on posts' conversation, and the flags written with multi-row INSERTs in
-    conversation order (no ORM objects; duplicates cannot occur, as each
-    conversation lies in one chunk). `brand_ids` limits it to those brands.
-    `progress(n)` is called with the triage rows read.
+    on posts' conversation. Each chunk's flags are computed and written by one
+    INSERT … SELECT (summary_sql.py), without leaving the database; with
+    `in_sql=False` (the reference the tests compare it with) the rows are read
+    here and the flags written with multi-row INSERTs in conversation order (no
+    ORM objects; duplicates cannot occur, as each conversation lies in one
+    chunk). `brand_ids` limits it to those brands. `progress(n)` is called with
+    the triage rows read (counted only when it is given).
     """
     from django.db import router, transaction
 
-    from . import models
+    from . import models, summary_sql
 
     ConversationTriageFlag = flag_model or models.ConversationTriageFlag  # the migration passes its own
     PostTriage = triage_model or models.PostTriage
@@ -196,12 +221,23 @@ def rebuild(batch_size: int = 5_000, progress=None, *, flag_model=None, triage_m
                 if not ids:
                     break
                 last = ids[-1]
-                rows = list(PostTriage.objects.using(db).filter(post__conversation_id__in=ids)
-                            .values_list("post__conversation_id", *COLUMNS))
-                _insert_flags(db, ConversationTriageFlag, sorted(_flag_rows(rows)))
+                triage = PostTriage.objects.using(db).filter(post__conversation_id__in=ids)
+                if in_sql:
+                    summary_sql.insert_flags(db, ConversationTriageFlag, PostTriage, ids)
+                    read = triage.count() if progress is not None else 0
+                else:
+                    rows = list(triage.values_list("post__conversation_id", *COLUMNS))
+                    _insert_flags(db, ConversationTriageFlag, sorted(_flag_rows(rows)))
+                    read = len(rows)
                 if progress is not None:
-                    progress(len(rows))
+                    progress(read)
     return ConversationTriageFlag.objects.using(db).count()
+
+
+def migration_rebuild(apps, schema_editor) -> None:
+    """RunPython: `rebuild` with the migration's models (for a migration that changes the flags)."""
+    rebuild(flag_model=apps.get_model("triage", "ConversationTriageFlag"),
+            triage_model=apps.get_model("triage", "PostTriage"))
 
 
 INSERT_ROWS = 400  # rows per INSERT statement: 800 parameters, under every SQLite's limit

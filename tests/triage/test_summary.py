@@ -39,13 +39,24 @@ def test_flags_of_a_triage_row():
     assert summary.flags_of(row) == {
         "intent:complaint", "sentiment:negative", "outcome:refund", "outcome:unclear", "severity>=1",
         "severity>=2", "severity>=3", "troll", "private_data", "topic:late delivery", "topic:app", "language:en",
-        # One combined flag per severity level and topic of this post.
-        *(f"severity>={level}&topic:{name}" for level in (1, 2, 3) for name in ("late delivery", "app"))}
+        # One combined flag per pair of this post's values (summary.PAIRS), severity at each level.
+        *(f"severity>={level}&topic:{name}" for level in (1, 2, 3) for name in ("late delivery", "app")),
+        *(f"intent:complaint&severity>={level}" for level in (1, 2, 3)),
+        "intent:complaint&topic:late delivery", "intent:complaint&topic:app", "sentiment:negative&topic:app",
+        "sentiment:negative&topic:late delivery", "intent:complaint&language:en", "intent:complaint&sentiment:negative"}
     # A topic without severity (or severity without a topic) combines into nothing; a topic
-    # name that looks like a combined flag cannot pass for one (severity comes first).
+    # name that looks like a combined flag cannot pass for one (a topic always comes last).
     assert summary.flags_of({"topics": ["refund"], "severity": 0}) == {"topic:refund"}
     assert summary.flags_of({"topics": ["x&severity>=3"]}) == {"topic:x&severity>=3"}
+    # A value with "&" (no filter accepts one) gets no flag, so none can pass for a combined flag.
+    assert summary.flags_of({"intent": "complaint&topic:refund", "topics": ["refund"]}) == {"topic:refund"}
     assert summary.required_flags(topic="Refund", severity_min=3) == ["severity>=3&topic:refund"]
+    # Values of a pair are one flag; each value joins one pair at most, the rest stay single.
+    assert summary.required_flags(intent="complaint", topic="refund") == ["intent:complaint&topic:refund"]
+    assert summary.required_flags(intent="complaint", severity_min=3, topic="refund", troll=True) == [
+        "severity>=3&topic:refund", "intent:complaint", "troll"]
+    assert summary.required_flags(intent="question", sentiment="negative", language="fr", outcome="unclear") == [
+        "intent:question&language:fr", "sentiment:negative", "outcome:unclear"]
     # A pending row (defaults) has no flags; a low troll score, severity 0 and no private data add none.
     assert summary.flags_of({"intent": "", "severity": None, "troll": None, "topics": [], "outcome_unclear": None}) == set()
     assert summary.flags_of({"severity": 0, "troll": 0.49, "private_data_posted": []}) == set()
@@ -135,7 +146,9 @@ def test_one_rare_filter_reads_the_summary_only(brand, channel, users):
     PostTriage.objects.create(post=a, status="triaged", intent="abuse", troll=0.9, language="fr")
     admin = users["admin"]
     for params in ("troll=yes", "private_data=yes", "topic=refund", "severity_min=3", "intent=abuse", "language=fr",
-                   "topic=refund&severity_min=3"):
+                   "topic=refund&severity_min=3", "intent=abuse&language=fr", "intent=complaint&topic=refund",
+                   "sentiment=negative&topic=refund", "intent=complaint&severity_min=2",
+                   "intent=question&sentiment=negative"):
         f = queries.InboxFilter.from_params(QueryDict(params))
         sql = str(queries.conversations(admin, brand, f).query)
         assert "triage_posttriage" not in sql and "triage_conversationtriageflag" in sql, params

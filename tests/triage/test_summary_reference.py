@@ -3,9 +3,12 @@
 A generated inbox with many flag combinations (random triage, several posts per
 conversation) is filtered through queries.conversations for hundreds of filter
 combinations, with flags looked up as lists (rare) and as probes (common), and
-compared with a plain Python reference over the triage rows. The summary is
-built both ways: by `rebuild` after a bulk write and by `refresh` per
-conversation, which must agree.
+compared with a plain Python reference over the triage rows. Every filter
+pair with a combined flag (summary.PAIRS) is tried with every value, and a
+summary whose combined flags are loosened (taken from different posts of a
+conversation) must fail the comparison for each pair. The summary is built
+every way: by `rebuild` after a bulk write (in SQL on PostgreSQL, in Python),
+and by `refresh` per conversation, which must agree.
 """
 
 from __future__ import annotations
@@ -25,7 +28,7 @@ from parley.triage import summary
 from parley.triage.models import ConversationTriageFlag, PostTriage
 from tests.conftest import T0, incoming
 
-TOPICS = ("refund", "delivery", "App", "late delivery")
+TOPICS = ("refund", "delivery", "App", "late delivery", "Ärger")
 FILTER_VALUES = {
     "intent": ("complaint", "question", "praise"),
     "sentiment": ("negative", "positive"),
@@ -33,9 +36,12 @@ FILTER_VALUES = {
     "severity_min": (1, 3, 4),
     "troll": ("yes", "no"),
     "private_data": ("yes", "no"),
-    "topic": ("refund", "app", "late delivery"),
+    "topic": ("refund", "app", "late delivery", "ärger"),
     "language": ("fr",),
 }
+
+
+FILTER_NAME = {"severity": "severity_min"}  # summary's kind -> the filter's name
 
 
 def _random_triage(rng: random.Random, post) -> PostTriage:
@@ -87,6 +93,12 @@ def _combinations(rng: random.Random) -> list[dict]:
     out += [{"topic": t, "severity_min": s} for t in FILTER_VALUES["topic"] for s in FILTER_VALUES["severity_min"]]
     out += [{"topic": "refund", "severity_min": 3, name: FILTER_VALUES[name][0]}
             for name in names if name not in ("topic", "severity_min")]
+    # Every filter pair with a combined flag, with every value, and with one more filter.
+    for kinds in summary.PAIRS:
+        a, b = (FILTER_NAME.get(kind, kind) for kind in kinds)
+        out += [{a: x, b: y} for x in FILTER_VALUES[a] for y in FILTER_VALUES[b]]
+        out += [{a: FILTER_VALUES[a][0], b: FILTER_VALUES[b][0], name: rng.choice(FILTER_VALUES[name])}
+                for name in names if name not in (a, b)]
     for a, b in itertools.combinations(names, 2):
         out.append({a: rng.choice(FILTER_VALUES[a]), b: rng.choice(FILTER_VALUES[b])})
     for _ in range(25):
@@ -131,8 +143,45 @@ def test_filters_equal_the_brute_force_reference(inbox, users, brand, monkeypatc
         nonempty += bool(expected)
     # The data set is not trivially empty for the combinations (nor full).
     assert nonempty > len(combos) // 3
-    assert any(len(conversation_ids) > len({t.post.conversation_id for t in rows if _matches(t, p)}) > 0
-               for p in combos if "topic" in p and "severity_min" in p)
+    for kinds in summary.PAIRS:  # each pair finds some conversations, not all, alone
+        pair = {FILTER_NAME.get(kind, kind) for kind in kinds}
+        assert any(len(conversation_ids) > len({t.post.conversation_id for t in rows if _matches(t, p)}) > 0
+                   for p in combos if set(p) == pair), kinds
+    # Each pair alone is answered by its combined flag (no check of the posts).
+    for kinds in summary.PAIRS:
+        a, b = (FILTER_NAME.get(kind, kind) for kind in kinds)
+        f = queries.InboxFilter.from_params(QueryDict(urlencode({a: FILTER_VALUES[a][0], b: FILTER_VALUES[b][0]})))
+        sql = str(queries.conversations(admin, brand, f).query)
+        assert "triage_posttriage" not in sql and "&" in sql, kinds
+
+
+def _found(user, brand, params) -> set[int]:
+    f = queries.InboxFilter.from_params(QueryDict(urlencode({**params, "view": "all"})))
+    return {c.pk for c in queries.conversations(user, brand, f)}
+
+
+def test_combined_flags_taken_from_different_posts_fail_the_reference(inbox, users, brand):
+    """The data set tells one post from one conversation for every pair: a loosened summary is caught."""
+    _, rows, _ = inbox
+    admin = users["admin"]
+    posts_of: dict[int, list] = {}
+    for t in rows:
+        posts_of.setdefault(t.post.conversation_id, []).append(
+            summary._pair_atoms({c: getattr(t, c) for c in summary.COLUMNS}))
+    exact = {(t.post.conversation_id, flag) for t in rows
+             for flag in summary.flags_of({c: getattr(t, c) for c in summary.COLUMNS})}
+    for first, second in summary.PAIRS:
+        loose = set(exact)
+        for conversation_id, atoms in posts_of.items():  # any post's first value with any post's second
+            loose.update((conversation_id, summary.combined_flag(x, y))
+                         for x in {f for a in atoms for f in a.get(first, ())}
+                         for y in {f for a in atoms for f in a.get(second, ())})
+        ConversationTriageFlag.objects.all().delete()
+        ConversationTriageFlag.objects.bulk_create(ConversationTriageFlag(conversation_id=c, flag=f) for c, f in loose)
+        a, b = (FILTER_NAME.get(kind, kind) for kind in (first, second))
+        wrong = [params for params in ({a: x, b: y} for x in FILTER_VALUES[a] for y in FILTER_VALUES[b])
+                 if _found(admin, brand, params) != {t.post.conversation_id for t in rows if _matches(t, params)}]
+        assert wrong, (first, second)
 
 
 def test_rebuild_equals_refresh_and_is_idempotent(inbox):
@@ -164,17 +213,52 @@ def test_the_command_rebuilds_one_brand_and_refuses_a_bad_batch_size(inbox, bran
     assert set(ConversationTriageFlag.objects.values_list("conversation_id", "flag")) == expected
 
 
-def test_migration_0003_adds_the_combined_flags_to_a_summary_built_without_them(inbox):
+@pytest.mark.parametrize("name, removed", [("0003_triage_summary_combined_flags", "severity>="),
+                                           ("0004_triage_summary_pair_flags", "intent:")])
+def test_the_migrations_add_the_combined_flags_to_a_summary_built_without_them(inbox, name, removed):
     import importlib
 
     from django.apps import apps
 
-    migration = importlib.import_module("parley.triage.migrations.0003_triage_summary_combined_flags")
+    migration = importlib.import_module(f"parley.triage.migrations.{name}")
     _, rows, _ = inbox
-    ConversationTriageFlag.objects.filter(flag__contains="&topic:").delete()  # as 0002 left it
-    assert not ConversationTriageFlag.objects.filter(flag__contains="&topic:").exists()
+    gone = ConversationTriageFlag.objects.filter(flag__startswith=removed, flag__contains="&")
+    gone.delete()  # as the migration before left it
+    assert not gone.exists()
     migration.rebuild(apps, None)
     expected = {(t.post.conversation_id, flag) for t in rows
                 for flag in summary.flags_of({c: getattr(t, c) for c in summary.COLUMNS})}
     assert set(ConversationTriageFlag.objects.values_list("conversation_id", "flag")) == expected
-    assert ConversationTriageFlag.objects.filter(flag__contains="&topic:").exists()
+    assert gone.exists()
+
+ODD_TRIAGE = [  # values the write path never stores, but a bulk load or a hand edit might
+    {"topics": "refund"}, {"topics": {"refund": 1}}, {"topics": [1, "", None, "Ça va", "İstanbul", "STRASSE", "ǅemal"]},
+    {"topics": ["x" * 120, "billing & payments", "y" * 80], "severity": 4, "intent": "complaint"},
+    {"intent": "a&b", "sentiment": "negative", "topics": ["refund"]}, {"language": "fr&x", "intent": "question"},
+    {"desired_outcome": "x&y", "outcome_unclear": False}, {"severity": 7, "topics": ["Ärger"], "sentiment": "neutral"},
+    {"troll": 0.5}, {"troll": 0.4999}, {"private_data_posted": ""}, {"private_data_posted": "x"},
+    {"private_data_posted": 0}, {"private_data_posted": 1.5}, {"private_data_posted": {}},
+    {"private_data_posted": {"a": 1}}, {"private_data_posted": True}, {"private_data_posted": False},
+]
+
+
+def test_the_sql_rebuild_equals_the_python_rebuild(inbox, brand, channel):
+    """The database computes the flags itself (summary_sql.py); they equal summary.flags_of's, odd values included."""
+    _, rows, _ = inbox
+    odd = []
+    for k, values in enumerate(ODD_TRIAGE):
+        p = actions.ingest_post(brand, channel, incoming(f"odd{k}", "hello", author=f"odd{k % 5}",
+                                                         at=T0 + timedelta(days=1, minutes=k))).post
+        odd.append(PostTriage(post=p, status="triaged", **values))
+    PostTriage.objects.bulk_create(odd)
+    triage = PostTriage.objects.select_related("post")
+    expected = {(t.post.conversation_id, flag) for t in triage
+                for flag in summary.flags_of({c: getattr(t, c) for c in summary.COLUMNS})}
+    assert {"topic:i̇stanbul", "topic:ça va", "topic:strasse", "topic:ǆemal", "severity>=4&topic:ärger"} <= {
+        f for _, f in expected}
+    assert summary.rebuild(batch_size=11, in_sql=False) == len(expected)
+    assert set(ConversationTriageFlag.objects.values_list("conversation_id", "flag")) == expected
+    read = []
+    assert summary.rebuild(batch_size=11, progress=read.append, in_sql=True) == len(expected)
+    assert set(ConversationTriageFlag.objects.values_list("conversation_id", "flag")) == expected
+    assert sum(read) == len(rows) + len(odd)
