@@ -49,3 +49,22 @@ def posts_moved(conversation_ids: list[int]) -> None:
     """Posts left or joined these conversations (call inside the transaction that moved them)."""
     for listener in list(_moved_listeners):
         listener(conversation_ids)
+
+
+# --- a post deleted on the platform ---------------------------------------------------------
+# Listeners erase the copies of its words their app keeps (triage explanations, raw webhook
+# bodies, quotes). They run inside the deleting transaction, and a failure undoes the deletion:
+# the words never stay behind half-erased (the platform's event becomes a dead letter to replay).
+
+_deleted_listeners: list[Callable[[object, list[str]], None]] = []
+
+
+def add_post_deleted_listener(listener: Callable[[object, list[str]], None]) -> None:
+    if listener not in _deleted_listeners:
+        _deleted_listeners.append(listener)
+
+
+def post_deleted(post, words: list[str]) -> None:
+    """`post` was deleted; `words` are the texts it held (call inside the deleting transaction)."""
+    for listener in list(_deleted_listeners):
+        listener(post, words)
