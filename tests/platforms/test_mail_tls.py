@@ -278,3 +278,57 @@ def test_test_connection_logs_in_to_smtp_and_imap_over_tls(client, users, brand,
     finally:
         for server in (smtp, good, bad):
             server.stop()
+
+
+@pytest.mark.parametrize("security,ports", [("ssl", (18230, 18231, 18232)), ("starttls", (18233, 18234, 18235))])
+def test_parley_simulate_serves_its_mailbox_over_tls_with_the_ca_it_prints(brand, settings, tmp_path, security,
+                                                                            ports):
+    """`parley simulate --mail-tls ssl|starttls` prints the CA file; with it as PARLEY_MAIL_CA_FILE Parley
+    polls the mailbox and logs in to SMTP with verified TLS (and without it, verification fails)."""
+    import io
+    import re
+    import smtplib
+    import threading
+    import time
+
+    from django.core.management import call_command
+
+    from parley.platforms.email import tls
+
+    api_port, imap_port, smtp_port = ports
+    out = io.StringIO()
+    thread = threading.Thread(target=call_command, args=("simulate",), daemon=True, kwargs={
+        "port": api_port, "imap_port": imap_port, "smtp_port": smtp_port, "mail_count": 3, "mailbox": MAILBOX,
+        "mail_password": "imap-pw", "mail_tls": security, "mail_cert_dir": str(tmp_path), "seconds": 6,
+        "stdout": out})
+    thread.start()
+    for _ in range(200):
+        if "SMTP at" in out.getvalue():
+            break
+        time.sleep(0.05)
+    printed = re.search(r"PARLEY_MAIL_CA_FILE=(\S+)", out.getvalue())
+    assert printed and printed.group(1).startswith(str(tmp_path)), out.getvalue()
+    assert f"security {security}" in out.getvalue()
+
+    channel = ChannelAccount(brand=brand, platform="email", external_id=MAILBOX)
+    channel.set_credentials({"imap_host": "localhost", "imap_port": str(imap_port), "imap_security": security,
+                             "imap_password": "imap-pw"})
+    channel.save()
+    settings.PARLEY_PLATFORM_TIMEOUT_SECONDS = 5
+    settings.PARLEY_MAIL_CA_FILE = ""
+    poll_mailbox(channel)  # the system's CAs alone do not trust it: refused, nothing read
+    channel.refresh_from_db()
+    assert Post.objects.count() == 0 and "certificate" in channel.status_detail
+
+    settings.PARLEY_MAIL_CA_FILE = printed.group(1)
+    channel.status, channel.status_detail = ChannelAccount.Status.ACTIVE, ""
+    channel.save()
+    assert poll_mailbox(channel) == {"found": 3, "stored": 3}
+    if security == "ssl":
+        smtp = smtplib.SMTP_SSL("localhost", smtp_port, context=tls.client_context(), timeout=5)
+    else:
+        smtp = smtplib.SMTP("localhost", smtp_port, timeout=5)
+        smtp.starttls(context=tls.client_context())
+    with smtp:
+        assert smtp.login(MAILBOX, "imap-pw")[0] == 235
+    thread.join(timeout=10)
