@@ -158,3 +158,53 @@ def test_a_failing_listener_undoes_the_whole_deletion(client, x_channel, monkeyp
     processing.process_many([delivery.pk])
     assert _everywhere(MARKER) == []
     assert PostTriage.objects.filter(post=post).count() in (0, 1)
+
+
+def test_the_other_apps_copies_go_too_quotes_findings_and_promises(client, x_channel, users):
+    """A reply of the brand deleted on X (by hand, outside Parley) and a customer's happy words quoted
+    in an outcome summary: the follow-up keeps its date, the summary its outcome, neither the words."""
+    from parley.composer.models import OutcomeShare, ReplyCheck
+    from parley.inbox import actions as inbox
+    from parley.sla.actions import follow_ups_from_reply
+
+    deliver(client, "x", _x(tweet_create_events=[_tweet(text=f"@TwitterDev thanks, {MARKER} sorted it!")]))
+    post = Post.objects.get()
+    conversation = post.conversation
+    reply = inbox.create_reply(conversation, f"We will call you tomorrow about {MARKER}.", users["admin"])
+    Post.objects.filter(pk=reply.pk).update(platform_id="1800000000000000900", delivery_status="sent")
+    reply.refresh_from_db()
+    [follow_up] = follow_ups_from_reply(reply)
+    assert MARKER in follow_up.text
+    ReplyCheck.objects.create(post=reply, findings=[{"rule": "tone", "quote": MARKER}])
+    share = OutcomeShare.objects.create(brand=post.brand, conversation=conversation, quote=post.text, quote_post=post,
+                                        consent=True, shown_handle="@jane_c", outcome="Refunded",
+                                        text=f"“{post.text}” — @jane_c\nThe outcome: Refunded.", created_at=T)
+    deliver(client, "x", _deletion())
+    deliver(client, "x", _deletion("1800000000000000900"))
+    follow_up.refresh_from_db()
+    share.refresh_from_db()
+    assert MARKER not in follow_up.text and follow_up.due_at
+    assert share.quote == "" and "Refunded" in share.text and MARKER not in share.text
+    assert ReplyCheck.objects.get(post=reply).findings == []
+    # The audit log is append-only: a follow-up's creation event keeps the promise it quoted (the
+    # brand's own words); nothing else holds the marker.
+    assert [hit for hit in _everywhere(MARKER) if hit != "inbox_auditevent"
+            and not hit.startswith("inbox_auditevent.")] == []
+
+
+def test_posts_deleted_before_this_version_are_scrubbed_by_the_command(client, x_channel):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    deliver(client, "x", _x(tweet_create_events=[_tweet()]))
+    # As an older version left it: hidden, words still stored.
+    Post.objects.update(is_deleted=True, deleted_at=T + timedelta(minutes=5))
+    assert find_everywhere(MARKER)
+    out = StringIO()
+    call_command("webhooks", "scrub-deleted", stdout=out)
+    assert "1 deleted posts scrubbed" in out.getvalue()
+    assert _everywhere(MARKER) == []
+    assert Post.objects.get().deleted_at == T + timedelta(minutes=5)
+    call_command("webhooks", "scrub-deleted", stdout=out)
+    assert "0 deleted posts scrubbed" in out.getvalue()
