@@ -33,24 +33,6 @@ def post_ingested(post_id: int) -> None:
             log.exception("post-ingested listener %r failed for post %s", listener, post_id)
 
 
-# --- posts moved between conversations (a merge) -------------------------------------------
-# Listeners keep what they derive per conversation up to date (triage's summary). They run
-# inside the moving transaction, and a failure undoes the move: derived data never drifts.
-
-_moved_listeners: list[Callable[[list[int]], None]] = []
-
-
-def add_posts_moved_listener(listener: Callable[[list[int]], None]) -> None:
-    if listener not in _moved_listeners:
-        _moved_listeners.append(listener)
-
-
-def posts_moved(conversation_ids: list[int]) -> None:
-    """Posts left or joined these conversations (call inside the transaction that moved them)."""
-    for listener in list(_moved_listeners):
-        listener(conversation_ids)
-
-
 # --- a post deleted on the platform ---------------------------------------------------------
 # Listeners erase the copies of its words their app keeps (triage explanations, raw webhook
 # bodies, quotes). They run inside the deleting transaction, and a failure undoes the deletion:
@@ -68,3 +50,22 @@ def post_deleted(post, words: list[str]) -> None:
     """`post` was deleted; `words` are the texts it held (call inside the deleting transaction)."""
     for listener in list(_deleted_listeners):
         listener(post, words)
+
+
+# --- posts moved between conversations (a merge) -------------------------------------------
+# Listeners keep what they derive per conversation up to date (triage's summary). They run
+# inside the moving transaction, and a failure undoes the move: derived data never drifts.
+
+_moved_listeners: list[Callable[[list[int]], None]] = []
+
+
+def add_posts_moved_listener(listener: Callable[[list[int]], None]) -> None:
+    if listener not in _moved_listeners:
+        _moved_listeners.append(listener)
+
+
+def posts_moved(conversation_ids: list[int]) -> None:
+    """Posts left or joined these conversations (call inside the transaction that moved them)."""
+    for listener in list(_moved_listeners):
+        listener(conversation_ids)
+
