@@ -68,4 +68,3 @@ def posts_moved(conversation_ids: list[int]) -> None:
     """Posts left or joined these conversations (call inside the transaction that moved them)."""
     for listener in list(_moved_listeners):
         listener(conversation_ids)
-
