@@ -391,6 +391,9 @@ PARLEY_PRAISE_AUTO_LIKE = env_bool("PARLEY_PRAISE_AUTO_LIKE", False)
 # optimised so the erased words leave its pages; the audit-log browser's page size.
 PARLEY_ERASURE_OPTIMIZE_SEARCH = env_bool("PARLEY_ERASURE_OPTIMIZE_SEARCH", True)
 PARLEY_AUDIT_PAGE_SIZE = env_int("PARLEY_AUDIT_PAGE_SIZE", 50, 10)
+# SQLite: how often the words of posts deleted on the platform are merged out of the search index's
+# pages (the periodic job inbox.search_purge; it runs only after deletions).
+PARLEY_SEARCH_PURGE_SECONDS = env_int("PARLEY_SEARCH_PURGE_SECONDS", 600, 10)
 
 
 # Presence on the conversation page (docs/composer.md): how often an open page says "still here",

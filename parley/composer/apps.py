@@ -12,6 +12,10 @@ class ComposerConfig(AppConfig):
 
         from parley.triage.models import PostTriage
 
+        from parley.inbox import signals
+
+        from .listeners import post_deleted
         from .praise_actions import triage_saved
 
         post_save.connect(triage_saved, sender=PostTriage, dispatch_uid="composer.auto_like")
+        signals.add_post_deleted_listener(post_deleted)

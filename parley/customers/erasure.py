@@ -270,8 +270,5 @@ def _redact_audit(scope: Scope) -> int:
 
 def optimise_search_index() -> None:
     """SQLite keeps deleted FTS terms in its pages until segments merge: merge them all now."""
-    if connection.vendor == "sqlite" and settings.PARLEY_ERASURE_OPTIMIZE_SEARCH:
-        with connection.cursor() as cursor:
-            cursor.execute(f"SELECT 1 FROM sqlite_master WHERE name = '{search.FTS_TABLE}'")
-            if cursor.fetchone():
-                cursor.execute(f"INSERT INTO {search.FTS_TABLE}({search.FTS_TABLE}) VALUES ('optimize')")
+    if settings.PARLEY_ERASURE_OPTIMIZE_SEARCH:
+        search.optimise(connection)

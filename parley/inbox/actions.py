@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
+from typing import Sequence
 from functools import partial
 from datetime import datetime, timedelta
 
@@ -658,26 +659,40 @@ def mark_post_edited(post: Post, text: str, actor="platform", now: datetime | No
     return post
 
 
-def mark_post_deleted(post: Post, actor="platform", now: datetime | None = None) -> Post:
-    """The author deleted `post` on the platform: it stays for the record but is no longer shown."""
-    if post.is_deleted:
+def mark_post_deleted(post: Post, actor="platform", now: datetime | None = None, words: Sequence[str] = ()) -> Post:
+    """The author deleted `post` on the platform: it stays for the record (ids, times, author, the
+    fact and time of the deletion, its audit events) but its words leave storage, in one transaction:
+    the text, the raw payload, a subject copied from it, and every copy another app keeps (the
+    post-deleted listeners: triage explanations, webhook bodies, other posts' raw JSON, quotes).
+
+    `words` are texts of the post known elsewhere (an arriving copy that was never stored). Running
+    it again on a deleted post erases again (nothing changes when nothing is left) but records once.
+    """
+    words = [w for w in {post.text, *words} if w]
+    if post.is_deleted and not words and post.raw is None:
         return post
     with transaction.atomic():
-        post.is_deleted = True
-        post.deleted_at = now or timezone.now()
-        post.save(update_fields=["is_deleted", "deleted_at"])
         conversation = post.conversation
-        if conversation.subject and conversation.subject == post.text[:200]:
+        if conversation.subject and any(conversation.subject == w[:200] for w in words):
             # The subject was copied from this post: the deleted text must not live on there.
             first = (
                 Post.objects.filter(conversation=conversation, direction="in", is_deleted=False)
+                .exclude(pk=post.pk)
                 .order_by("created_at")
                 .values_list("text", flat=True)
                 .first()
             )
             conversation.subject = (first or "")[:200]
             _touch(conversation, "subject")
-        record(post.brand, actor, "post.deleted", post, conversation)
+        newly = not post.is_deleted
+        post.is_deleted = True
+        post.deleted_at = post.deleted_at or now or timezone.now()
+        post.text = ""
+        post.raw = None
+        post.save(update_fields=["is_deleted", "deleted_at", "text", "raw"])
+        signals.post_deleted(post, words)
+        if newly:
+            record(post.brand, actor, "post.deleted", post, conversation)
     return post
 
 

@@ -33,6 +33,25 @@ def post_ingested(post_id: int) -> None:
             log.exception("post-ingested listener %r failed for post %s", listener, post_id)
 
 
+# --- a post deleted on the platform ---------------------------------------------------------
+# Listeners erase the copies of its words their app keeps (triage explanations, raw webhook
+# bodies, quotes). They run inside the deleting transaction, and a failure undoes the deletion:
+# the words never stay behind half-erased (the platform's event becomes a dead letter to replay).
+
+_deleted_listeners: list[Callable[[object, list[str]], None]] = []
+
+
+def add_post_deleted_listener(listener: Callable[[object, list[str]], None]) -> None:
+    if listener not in _deleted_listeners:
+        _deleted_listeners.append(listener)
+
+
+def post_deleted(post, words: list[str]) -> None:
+    """`post` was deleted; `words` are the texts it held (call inside the deleting transaction)."""
+    for listener in list(_deleted_listeners):
+        listener(post, words)
+
+
 # --- posts moved between conversations (a merge) -------------------------------------------
 # Listeners keep what they derive per conversation up to date (triage's summary). They run
 # inside the moving transaction, and a failure undoes the move: derived data never drifts.

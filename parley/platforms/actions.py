@@ -17,7 +17,7 @@ from parley.inbox.audit import record
 from parley.inbox.ingest import MAX_ID_CHARS
 from parley.inbox.models import Post
 
-from .base import Sent
+from .base import Sent, TlsFailed, TokenInvalid
 from .models import ChannelAccount, OutboxItem, Platform, PrivateReply, Tombstone, WebhookDelivery
 
 log = logging.getLogger(__name__)
@@ -251,45 +251,92 @@ def pause_channel(channel: ChannelAccount, until: datetime) -> None:
     channel.paused_until = until
 
 
+def mark_channel_problem(channel: ChannelAccount, error: Exception) -> bool:
+    """A refusal that an admin must fix marks the channel (True); other failures leave it as it is."""
+    if isinstance(error, TokenInvalid):
+        mark_needs_reauth(channel, error.reason)
+    elif isinstance(error, TlsFailed):
+        mark_tls_failed(channel, error.reason)
+    else:
+        return False
+    return True
+
+
 def mark_needs_reauth(channel: ChannelAccount, reason: str) -> None:
-    """The token was refused: show a banner to admins and stop sending on this channel."""
+    """The token or password was refused: show a banner to admins and stop using this channel."""
+    _mark_channel(channel, ChannelAccount.Status.NEEDS_REAUTH, reason)
+
+
+def mark_tls_failed(channel: ChannelAccount, reason: str) -> None:
+    """The server's certificate or TLS failed (no password was sent): the admins must check the server,
+    its certificate or the channel's security setting, not re-enter the password."""
+    _mark_channel(channel, ChannelAccount.Status.TLS_FAILED, reason)
+
+
+def _mark_channel(channel: ChannelAccount, status: str, reason: str) -> None:
     with transaction.atomic():
         fresh = ChannelAccount.objects.select_for_update().get(pk=channel.pk)
-        if fresh.status == ChannelAccount.Status.NEEDS_REAUTH:
+        if fresh.status == status:
             return
-        fresh.status = ChannelAccount.Status.NEEDS_REAUTH
+        fresh.status = status
         fresh.status_detail = reason[:300]
         fresh.save(update_fields=["status", "status_detail"])
-        record(channel.brand, "outbox", "channel.needs_reauth", fresh, None, reason=reason[:300])
-        transaction.on_commit(lambda: email_reauth_alert(fresh))
-    log.warning("channel %s needs re-authorisation: %s", channel.pk, reason)
+        record(channel.brand, "outbox", f"channel.{status}", fresh, None, reason=reason[:300])
+        transaction.on_commit(lambda: email_channel_alert(fresh))
+    log.warning("channel %s: %s: %s", channel.pk, fresh.get_status_display(), reason)
     channel.status, channel.status_detail = fresh.status, fresh.status_detail
 
 
-def email_reauth_alert(channel: ChannelAccount) -> int:
-    """Tell the brand's admins (those with an email address) once, when a channel becomes "needs
-    re-authorisation"; the banner on the Channels page stays either way. Returns emails sent."""
+def mark_channel_ok(channel: ChannelAccount, actor) -> bool:
+    """A connection test passed on a channel stopped for a TLS failure: it is used again (True).
+    A refused token or password needs new credentials instead (set_channel_credentials)."""
+    with transaction.atomic():
+        done = ChannelAccount.objects.filter(pk=channel.pk, status=ChannelAccount.Status.TLS_FAILED).update(
+            status=ChannelAccount.Status.ACTIVE, status_detail="")
+        if done:
+            record(channel.brand, actor, "channel.connection_ok", channel, None)
+    if done:
+        channel.status, channel.status_detail = ChannelAccount.Status.ACTIVE, ""
+    return bool(done)
+
+
+# What the admins are told, per status: the email's subject ending and what to do.
+ALERTS = {
+    ChannelAccount.Status.NEEDS_REAUTH: (
+        "needs re-authorisation",
+        "Enter new credentials or fix the settings on the channel's page ({page}), then retry the failed replies."),
+    ChannelAccount.Status.TLS_FAILED: (
+        "cannot connect securely",
+        "The password is not at fault and was not sent. Check the server's host name, port and security setting "
+        "on the channel's page ({page}) and the server's certificate (one from a private authority needs that "
+        "authority in PARLEY_MAIL_CA_FILE). Then press Test connection: when it passes the channel is used again; "
+        "retry the failed replies."),
+}
+
+
+def email_channel_alert(channel: ChannelAccount) -> int:
+    """Tell the brand's admins (those with an email address) once, when a channel stops for a reason
+    they must fix (ALERTS); the banner on the Channels page stays either way. Returns emails sent."""
     from django.conf import settings
     from django.core.mail import send_mail
     from django.urls import reverse
 
     from parley.accounts.models import Membership, Role
 
-    if not settings.PARLEY_CHANNEL_ALERT_EMAIL:
+    if not settings.PARLEY_CHANNEL_ALERT_EMAIL or channel.status not in ALERTS:
         return 0
     admins = sorted(set(Membership.objects.filter(brand_id=channel.brand_id, role=Role.ADMIN)
                         .exclude(user__email="").values_list("user__email", flat=True)))
     if not admins:
         return 0
     page = reverse("channels:detail", kwargs={"brand": channel.brand.slug, "channel_id": channel.pk})
+    what, todo = ALERTS[channel.status]
     body = (f"Parley stopped using the channel {channel} of {channel.brand.name}: {channel.status_detail}\n\n"
-            f"Nothing is lost: replies wait in the outbox and can be retried. Enter new credentials or fix the "
-            f"settings on the channel's page ({page}), then retry the failed replies.")
+            f"Nothing is lost: replies wait in the outbox and can be retried. " + todo.format(page=page))
     try:
-        return send_mail(f"Parley: {channel} needs re-authorisation", body, settings.DEFAULT_FROM_EMAIL, admins,
-                         fail_silently=False)
+        return send_mail(f"Parley: {channel} {what}", body, settings.DEFAULT_FROM_EMAIL, admins, fail_silently=False)
     except Exception:  # noqa: BLE001 - the banner and audit event stand; the mail is not retried, so say so
-        log.exception("could not email the admins that channel %s needs re-authorisation", channel.pk)
+        log.exception("could not email the admins that channel %s %s", channel.pk, what)
         return 0
 
 

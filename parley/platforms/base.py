@@ -118,6 +118,12 @@ class TokenInvalid(SendError):
     """The channel's token was revoked or expired: an admin must reconnect it; never retried."""
 
 
+class TlsFailed(SendError):
+    """The server's TLS could not be verified, or it offered none (certificate, host name, no STARTTLS):
+    an admin must check the server, its certificate or the channel's security setting. The credentials
+    are not at fault (they were not sent). Never retried until the channel is fixed."""
+
+
 class Permanent(SendError):
     """The platform refused the request for good (bad id, deleted parent, policy)."""
 

@@ -22,6 +22,8 @@ class ChannelAccount(models.Model):
     class Status(models.TextChoices):
         ACTIVE = "active", "Active"
         NEEDS_REAUTH = "needs_reauth", "Needs re-authorisation"
+        # The server's certificate or TLS failed (not the password): check the server and its certificate.
+        TLS_FAILED = "tls_failed", "Secure connection failed"
         DISABLED = "disabled", "Disabled"
 
     brand = models.ForeignKey(Brand, on_delete=models.CASCADE, related_name="channels")

@@ -12,7 +12,7 @@ from django.utils import timezone
 from parley.inbox.models import Post
 
 from . import actions, adapters, policy
-from .base import RateLimited, Refused, SendContext, SendError, TokenInvalid
+from .base import RateLimited, Refused, SendContext, SendError, TlsFailed, TokenInvalid
 from .models import ChannelAccount, OutboxItem, PrivateReply
 
 log = logging.getLogger(__name__)
@@ -62,6 +62,8 @@ def run(item_id: int, now: datetime | None = None) -> str:
     try:
         if channel.status == ChannelAccount.Status.NEEDS_REAUTH:
             raise TokenInvalid(f"{channel} needs re-authorisation: {channel.status_detail or 'token refused'}")
+        if channel.status == ChannelAccount.Status.TLS_FAILED:
+            raise TlsFailed(f"{channel} cannot connect securely: {channel.status_detail or 'TLS failed'}")
         if channel.status == ChannelAccount.Status.DISABLED:
             raise Refused(f"{channel} is disabled")
         client = adapters.client_for(channel)
@@ -97,8 +99,7 @@ def _private_reply_claim(item: OutboxItem) -> PrivateReply | None:
 
 
 def _failed(item: OutboxItem, channel: ChannelAccount, error: SendError, now: datetime) -> str:
-    if isinstance(error, TokenInvalid):
-        actions.mark_needs_reauth(channel, error.reason)
+    actions.mark_channel_problem(channel, error)
     decision = policy.after_failure(
         error, item.attempts, now,
         max_attempts=settings.PARLEY_OUTBOX_MAX_ATTEMPTS,

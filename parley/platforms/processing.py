@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections import Counter
+from dataclasses import replace
 
 from django.db import transaction
 from django.utils import timezone
@@ -12,7 +13,7 @@ from parley.inbox import actions as inbox
 from parley.inbox.ingest import AuthorData, IncomingPost, id_forms
 from parley.inbox.models import Post
 
-from . import actions, adapters
+from . import actions, adapters, scrub
 from .base import Deleted, Edited, Event, Ignored, Liked, MentionRef, NewPost, ParseError, clean_raw
 from .models import ChannelAccount, Tombstone, WebhookDelivery
 
@@ -62,6 +63,7 @@ def process(delivery: WebhookDelivery, channels: dict | None = None) -> WebhookD
     counts: Counter = Counter()
     errors: list[str] = []
     unrouted: set[str] = set()
+    brands: set[int] = set()
     if scope and family == "email":
         events = events[:1]  # one event per recipient address, all the same message
     for event in events:
@@ -73,6 +75,7 @@ def process(delivery: WebhookDelivery, channels: dict | None = None) -> WebhookD
             counts["unrouted"] += 1
             continue
         for channel in channels[account]:
+            brands.add(channel.brand_id)
             try:
                 with transaction.atomic():
                     counts[apply(channel, event, first)] += 1
@@ -83,15 +86,49 @@ def process(delivery: WebhookDelivery, channels: dict | None = None) -> WebhookD
                 log.exception("webhook delivery %s: %s failed", delivery.pk, type(event).__name__)
                 counts["error"] += 1
                 errors.append(f"{type(event).__name__}: {type(error).__name__}: {error}")
+    if brands:
+        _redact_deleted(delivery, events, brands)
     if unrouted:
         log.warning("webhook delivery %s names accounts no channel has: %s", delivery.pk, ", ".join(sorted(unrouted)))
     summary = {"events": len(events), **counts}
+    if (delivery.summary or {}).get("redacted_posts"):
+        summary["redacted_posts"] = delivery.summary["redacted_posts"]
     if unrouted:
         summary["unrouted_accounts"] = sorted(unrouted)
     # An event we could not store (it failed, or its content is unusable) keeps the body as a dead letter.
     state = WebhookDelivery.State.DEAD if counts["error"] or counts["invalid"] else WebhookDelivery.State.DONE
     actions.finish_delivery(delivery, state, summary, "\n".join(errors))
     return delivery
+
+
+def _carried(events: list[Event]) -> dict[tuple[str, str], list[str]]:
+    """(platform, id) -> texts of each post a delivery carries in words (new, edited, liked)."""
+    carried: dict[tuple[str, str], list[str]] = {}
+    for event in events:
+        if isinstance(event, NewPost):
+            carried.setdefault((event.platform, event.post.platform_id), []).append(event.post.text)
+        elif isinstance(event, Edited):
+            texts = carried.setdefault((event.platform, event.platform_id), [])
+            texts += [event.text] + ([event.fallback.text] if event.fallback is not None else [])
+        elif isinstance(event, Liked):  # X's favorite event holds the liked tweet in full
+            carried.setdefault((event.platform, event.platform_id), [])
+    return carried
+
+
+def _redact_deleted(delivery: WebhookDelivery, events: list[Event], brands: set[int]) -> None:
+    """A delivery that carries a post the platform deleted (it arrived after the deletion, or is a
+    redelivery, an edit, a like of it) keeps no copy of that post's words (scrub.py)."""
+    carried = _carried(events)
+    if not carried:
+        return
+    gone = set(
+        Tombstone.objects.filter(brand_id__in=brands, platform__in={p for p, _ in carried},
+                                 platform_id__in={i for _, i in carried})
+        .values_list("platform", "platform_id")
+    )
+    gone &= set(carried)
+    if gone:
+        scrub.redact_delivery(delivery, [i for _, i in gone], [t for key in gone for t in carried[key]])
 
 
 def _channels(event: Event, family: str, scope: str) -> list[ChannelAccount]:
@@ -127,9 +164,12 @@ def apply(channel: ChannelAccount, event: Event, first_time: bool = True) -> str
         inbox.mark_post_edited(post, event.text, actor="platform", now=event.at)
         return "edited"
     if isinstance(event, Deleted):
-        actions.remember_deletion(channel, event.platform, event.platform_id, event.at or timezone.now())
+        at = event.at or timezone.now()
+        actions.remember_deletion(channel, event.platform, event.platform_id, at)
         post = _stored(channel, event.platform, event.platform_id)
         if post is None:
+            # Bodies already stored that carry it (waiting in the queue, a dead letter) lose its words now.
+            scrub.scrub_bodies(event.platform, event.platform_id, (), at - scrub.SKEW)
             return "deleted_before_arrival"
         inbox.mark_post_deleted(post, actor="platform", now=event.at)
         return "deleted"
@@ -176,16 +216,17 @@ def _new_post(channel: ChannelAccount, post: IncomingPost, own: bool) -> str:
         if outcome:
             return outcome
         post.author = None  # the brand wrote it (on the platform, outside Parley)
-    result = inbox.ingest_post(channel.brand, channel, post, actor="webhook")
-    if not result.created:
-        return "duplicate"
     tomb = Tombstone.objects.filter(
         brand=channel.brand, platform=post.platform, platform_id__in=id_forms(post.platform_id)
     ).first()
     if tomb is not None:
-        inbox.mark_post_deleted(result.post, actor="platform", now=tomb.deleted_at)
-        return "created_deleted"
-    return "created"
+        # Deleted on the platform before it reached us: its words are never stored (the post is,
+        # empty, so that the deletion's record and a later redelivery find it).
+        result = inbox.ingest_post(channel.brand, channel, replace(post, text="", raw=None), actor="webhook")
+        inbox.mark_post_deleted(result.post, actor="platform", now=tomb.deleted_at, words=[post.text])
+        return "created_deleted" if result.created else "duplicate"
+    result = inbox.ingest_post(channel.brand, channel, post, actor="webhook")
+    return "created" if result.created else "duplicate"
 
 
 def _link_own(channel: ChannelAccount, post: IncomingPost) -> str:

@@ -104,6 +104,8 @@ def test_connection(request, brand, channel_id):
     except SendError as error:
         messages.error(request, f"Test failed: {error.reason}")
     else:
+        if actions.mark_channel_ok(channel, request.user):
+            line += " — the channel is active again"
         messages.success(request, line)
     return redirect("channels:detail", brand=brand.slug, channel_id=channel.pk)
 

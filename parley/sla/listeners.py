@@ -93,3 +93,13 @@ def triage_saved_feedback(sender, instance, created=False, **kwargs) -> None:
     )
     if final:
         transaction.on_commit(partial(_implicit_feedback, instance.post_id))
+
+
+DELETED_PROMISE = "(the reply that made this promise was deleted on the platform)"
+
+
+def post_deleted(post, words: list[str]) -> None:
+    """A reply deleted on the platform: its follow-ups stay (the promise was made), its words go."""
+    from .models import FollowUp
+
+    FollowUp.objects.filter(source_post_id=post.pk).exclude(text=DELETED_PROMISE).update(text=DELETED_PROMISE)

@@ -69,3 +69,10 @@ def queue_batch(post_ids: list[int]) -> None:
             enqueue_batch(inbound)
     except Exception:  # noqa: BLE001 - never fail the deliveries whose posts are stored
         log.exception("could not queue triage of %s posts", len(post_ids))
+
+
+def post_deleted(post, words: list[str]) -> None:
+    """A post deleted on the platform: its triage keeps the labels, not the phrases it quoted."""
+    from .models import PostTriage
+
+    PostTriage.objects.filter(post_id=post.pk).update(explanation={}, private_data_spans=[])

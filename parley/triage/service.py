@@ -129,6 +129,10 @@ def mark_pending(post_ids) -> None:
 
 def _apply(post: Post, result: dict, now: datetime) -> PostTriage:
     with transaction.atomic():
+        # Deleted on the platform while the model read it: keep no phrase quoted from it (the row
+        # lock waits for a deletion in flight; mark_post_deleted erases under the same lock).
+        if Post.objects.select_for_update().filter(pk=post.pk, is_deleted=True).values_list("pk").first():
+            result = {**result, "explanation": {}, "private_data_spans": []}
         triage = store(post, result, now)
         triage.attempts += 1
         score, factors = prio.priority(post_facts(post, triage), conversation_facts(post), now)

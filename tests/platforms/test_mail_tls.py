@@ -80,7 +80,7 @@ def _refused(channel, server, uid) -> str:
     """The poll failed, the channel is marked with the reason, no password was sent, the mail is unread."""
     assert poll_mailbox(channel) == {"error": 1}
     channel.refresh_from_db()
-    assert channel.status == "needs_reauth"
+    assert channel.status == "tls_failed"  # the server's TLS, not the password: never "needs re-authorisation"
     assert "LOGIN" not in server.commands
     assert "\\Seen" not in server.flags(uid) and len(server.folders["INBOX"].messages) == 1
     assert not Post.objects.exists()
@@ -229,7 +229,7 @@ def test_smtp_tls_failures_mark_the_channel_and_keep_the_reply(client, brand, tr
         assert server.messages == []
         channel.refresh_from_db()
         reply.refresh_from_db()
-        assert channel.status == "needs_reauth" and reply.delivery_error
+        assert channel.status == "tls_failed" and reply.delivery_error
         expected = {"untrusted": "unable to get local issuer certificate", "wrong_host": "mismatch",
                     "no_starttls": "does not offer STARTTLS"}[case]
         assert expected in channel.status_detail
@@ -278,3 +278,112 @@ def test_test_connection_logs_in_to_smtp_and_imap_over_tls(client, users, brand,
     finally:
         for server in (smtp, good, bad):
             server.stop()
+
+
+@pytest.mark.parametrize("security,ports", [("ssl", (18230, 18231, 18232)), ("starttls", (18233, 18234, 18235))])
+def test_parley_simulate_serves_its_mailbox_over_tls_with_the_ca_it_prints(brand, settings, tmp_path, security,
+                                                                            ports):
+    """`parley simulate --mail-tls ssl|starttls` prints the CA file; with it as PARLEY_MAIL_CA_FILE Parley
+    polls the mailbox and logs in to SMTP with verified TLS (and without it, verification fails)."""
+    import io
+    import re
+    import smtplib
+    import threading
+    import time
+
+    from django.core.management import call_command
+
+    from parley.platforms.email import tls
+
+    api_port, imap_port, smtp_port = ports
+    out = io.StringIO()
+    thread = threading.Thread(target=call_command, args=("simulate",), daemon=True, kwargs={
+        "port": api_port, "imap_port": imap_port, "smtp_port": smtp_port, "mail_count": 3, "mailbox": MAILBOX,
+        "mail_password": "imap-pw", "mail_tls": security, "mail_cert_dir": str(tmp_path), "seconds": 6,
+        "stdout": out})
+    thread.start()
+    for _ in range(200):
+        if "SMTP at" in out.getvalue():
+            break
+        time.sleep(0.05)
+    printed = re.search(r"PARLEY_MAIL_CA_FILE=(\S+)", out.getvalue())
+    assert printed and printed.group(1).startswith(str(tmp_path)), out.getvalue()
+    assert f"security {security}" in out.getvalue()
+
+    channel = ChannelAccount(brand=brand, platform="email", external_id=MAILBOX)
+    channel.set_credentials({"imap_host": "localhost", "imap_port": str(imap_port), "imap_security": security,
+                             "imap_password": "imap-pw"})
+    channel.save()
+    settings.PARLEY_PLATFORM_TIMEOUT_SECONDS = 5
+    settings.PARLEY_MAIL_CA_FILE = ""
+    poll_mailbox(channel)  # the system's CAs alone do not trust it: refused, nothing read
+    channel.refresh_from_db()
+    assert Post.objects.count() == 0 and "certificate" in channel.status_detail
+
+    settings.PARLEY_MAIL_CA_FILE = printed.group(1)
+    channel.status, channel.status_detail = ChannelAccount.Status.ACTIVE, ""
+    channel.save()
+    assert poll_mailbox(channel) == {"found": 3, "stored": 3}
+    if security == "ssl":
+        smtp = smtplib.SMTP_SSL("localhost", smtp_port, context=tls.client_context(), timeout=5)
+    else:
+        smtp = smtplib.SMTP("localhost", smtp_port, timeout=5)
+        smtp.starttls(context=tls.client_context())
+    with smtp:
+        assert smtp.login(MAILBOX, "imap-pw")[0] == 235
+    thread.join(timeout=10)
+
+
+def test_a_tls_failure_is_its_own_status_on_the_pages_and_in_the_alert_not_reauthorisation(
+        client, brand, users, trusted, rogue, django_capture_on_commit_callbacks):
+    """The channel list and page say the secure connection failed and to check the server and its
+    certificate (not to enter a password); the admins' email says the same; a passing connection test
+    after the fix makes the channel active again. A refused password still means re-authorisation."""
+    from django.core import mail as outbox_mail
+
+    users["admin"].email = "ada@acme.test"
+    users["admin"].save()
+    server = serve_imap(rogue, "implicit")
+    try:
+        channel = imap_channel(brand, server, "ssl")
+        server.deliver(mail(1))
+        with django_capture_on_commit_callbacks(execute=True):
+            assert poll_mailbox(channel) == {"error": 1}
+        channel.refresh_from_db()
+        assert channel.status == "tls_failed" and channel.get_status_display() == "Secure connection failed"
+        [alert] = outbox_mail.outbox
+        assert "cannot connect securely" in alert.subject and "re-authorisation" not in alert.subject
+        assert "not at fault" in alert.body and "PARLEY_MAIL_CA_FILE" in alert.body
+
+        client.force_login(users["admin"])
+        listing = client.get("/b/acme/channels/").content.decode()
+        assert "cannot connect securely" in listing and "Secure connection failed" in listing
+        assert "needs re-authorisation" not in listing and "enter new credentials" not in listing
+        page = client.get(f"/b/acme/channels/{channel.pk}/").content.decode()
+        assert "Secure connection failed." in page and "password is not at fault" in page
+        assert "Needs re-authorisation" not in page
+
+        # A test against the same untrusted server fails and changes nothing ...
+        client.post(f"/b/acme/channels/{channel.pk}/test/")
+        channel.refresh_from_db()
+        assert channel.status == "tls_failed"
+    finally:
+        server.stop()
+    # ... and once the server has a certificate Parley trusts, a passing test puts the channel back to work.
+    fixed = serve_imap(trusted, "implicit")
+    try:
+        creds = channel.get_credentials()
+        creds["imap_port"] = str(fixed.port)
+        channel.set_credentials(creds)
+        ChannelAccount.objects.filter(pk=channel.pk).update(credentials_encrypted=channel.credentials_encrypted)
+        response = client.post(f"/b/acme/channels/{channel.pk}/test/", follow=True)
+        assert "active again" in response.content.decode()
+        channel.refresh_from_db()
+        assert channel.status == "active" and channel.status_detail == ""
+        # A wrong password is the other status.
+        fixed.users[MAILBOX] = "changed"
+        assert poll_mailbox(channel) == {"error": 1}
+        channel.refresh_from_db()
+        assert channel.status == "needs_reauth" and "refused the login" in channel.status_detail
+    finally:
+        fixed.stop()

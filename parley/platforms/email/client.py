@@ -17,7 +17,7 @@ from django.conf import settings
 from django.core.mail import EmailMessage
 from django.core.mail.backends.smtp import EmailBackend
 
-from ..base import Client, Permanent, Refused, Sent, SendContext, Temporary, TokenInvalid, stored_id
+from ..base import Client, Permanent, Refused, Sent, SendContext, Temporary, TlsFailed, TokenInvalid, stored_id
 from . import tls
 
 
@@ -64,13 +64,13 @@ class EmailClient(Client):
                                  use_ssl=self.security == "ssl", timeout=settings.PARLEY_PLATFORM_TIMEOUT_SECONDS,
                                  fail_silently=False)
 
-    def _tls_refused(self, error: Exception) -> TokenInvalid | None:
+    def _tls_refused(self, error: Exception) -> TlsFailed | None:
         """A TLS failure as a reason for the admin (the channel is marked), or None."""
         if isinstance(error, smtplib.SMTPNotSupportedError) and self.security == "starttls":
-            return TokenInvalid(f"the SMTP server {self.host}:{self.port} does not offer STARTTLS; Parley will not "
+            return TlsFailed(f"the SMTP server {self.host}:{self.port} does not offer STARTTLS; Parley will not "
                                 "send the password or mail in plain text (use security ssl, or ask for TLS on the server)")
         reason = tls.describe(error, "SMTP", self.host, self.port) if isinstance(error, ssl.SSLError) else None
-        return TokenInvalid(reason) if reason else None
+        return TlsFailed(reason) if reason else None
 
     def send(self, post, context: SendContext) -> Sent:
         if not self.host:

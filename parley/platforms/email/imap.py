@@ -29,7 +29,7 @@ from datetime import datetime
 from django.conf import settings
 from django.utils import timezone
 
-from ..base import Permanent, Refused, SendError, Temporary, TokenInvalid
+from ..base import Permanent, Refused, SendError, Temporary, TlsFailed, TokenInvalid
 from ..models import ChannelAccount, PollState
 from . import tls
 
@@ -67,15 +67,15 @@ class Mailbox:
                 conn = imaplib.IMAP4(self.host, self.port, timeout=timeout)
                 if self.security == "starttls":
                     if "STARTTLS" not in conn.capabilities:
-                        raise TokenInvalid(f"the IMAP server {self.host}:{self.port} does not offer STARTTLS; Parley "
+                        raise TlsFailed(f"the IMAP server {self.host}:{self.port} does not offer STARTTLS; Parley "
                                            "will not send the password in plain text (use security ssl, or ask "
                                            "for TLS on the server)")
                     conn.starttls(tls.client_context())
         except ssl.SSLError as error:
             if conn is not None:
                 _close(conn)
-            raise TokenInvalid(tls.describe(error, "IMAP", self.host, self.port)) from None
-        except TokenInvalid:
+            raise TlsFailed(tls.describe(error, "IMAP", self.host, self.port)) from None
+        except TlsFailed:
             _close(conn)
             raise
         except (OSError, imaplib.IMAP4.error) as error:
@@ -129,10 +129,9 @@ def poll_mailbox(channel: ChannelAccount, now: datetime | None = None) -> dict:
         state.last_error = error.reason[:2000]
         counts["error"] += 1
         log.warning("IMAP polling of %s failed: %s", channel, error.reason)
-        if isinstance(error, TokenInvalid):
-            from ..actions import mark_needs_reauth
+        from ..actions import mark_channel_problem
 
-            mark_needs_reauth(channel, error.reason)
+        mark_channel_problem(channel, error)
     except (OSError, imaplib.IMAP4.error) as error:  # the connection broke mid-poll: the cursor says where
         state.last_error = f"IMAP error: {_text(error)}"[:2000]
         counts["error"] += 1

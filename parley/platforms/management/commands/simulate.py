@@ -29,6 +29,13 @@ class Command(BaseCommand):
         parser.add_argument("--mail-password", default="simulator", help="the mailbox's password (IMAP and SMTP)")
         parser.add_argument("--mail-count", type=int, default=20,
                             help="customer emails from the demo corpus put in the mailbox (default 20)")
+        parser.add_argument("--mail-tls", choices=["none", "ssl", "starttls"], default="none",
+                            help="serve IMAP and SMTP over TLS: ssl (implicit TLS, the handshake first, as on ports "
+                                 "993/465) or starttls (plain text until STARTTLS; LOGIN/AUTH only after it), with a "
+                                 "certificate from a throw-away CA whose file is printed for PARLEY_MAIL_CA_FILE")
+        parser.add_argument("--mail-cert-dir", default="",
+                            help="where the throw-away CA and certificate are written (default: a folder in the "
+                                 "system's temporary directory, replaced on each run)")
 
     def handle(self, *args, **opts):
         if not 0 < opts["port"] < 65536:
@@ -67,17 +74,36 @@ class Command(BaseCommand):
         from parley.platforms.simulator.smtp import SmtpServer
 
         servers = []
+        tls = opts.get("mail_tls") or "none"
+        mode = {"none": None, "ssl": "implicit", "starttls": "starttls"}[tls]
+        context = None
+        if mode and (opts["imap_port"] or opts["smtp_port"]):
+            pki = self._pki(opts.get("mail_cert_dir") or "")
+            context = pki.server_context()
+            self.stdout.write(f"  Mail TLS ({tls}) with a certificate for localhost and 127.0.0.1 from a throw-away CA:\n"
+                              f"  PARLEY_MAIL_CA_FILE={pki.ca_file}")
         if opts["imap_port"]:
-            imap = ImapServer(port=opts["imap_port"])
+            imap = ImapServer(port=opts["imap_port"], tls=mode, ssl_context=context)
             imap.users[opts["mailbox"]] = opts["mail_password"]
             for raw in demo_mail(opts["mailbox"], opts["mail_count"]):
                 imap.deliver(raw)
             servers.append(imap.start())
-            self.stdout.write(f"  IMAP mailbox {opts['mailbox']} (password {opts['mail_password']!r}, security none) "
+            self.stdout.write(f"  IMAP mailbox {opts['mailbox']} (password {opts['mail_password']!r}, security {tls}) "
                               f"at 127.0.0.1:{imap.port} with {opts['mail_count']} messages")
         if opts["smtp_port"]:
-            smtp = SmtpServer(port=opts["smtp_port"]).start()
+            smtp = SmtpServer(port=opts["smtp_port"], tls=mode, ssl_context=context).start()
             smtp.users[opts["mailbox"]] = opts["mail_password"]
             servers.append(smtp)
-            self.stdout.write(f"  SMTP at 127.0.0.1:{smtp.port} (login {opts['mailbox']}, no TLS)")
+            self.stdout.write(f"  SMTP at 127.0.0.1:{smtp.port} (login {opts['mailbox']}, security {tls})")
         return servers
+
+    @staticmethod
+    def _pki(folder: str):
+        """A new CA and server certificate (valid a day) under `folder`, or a fresh temporary one."""
+        import tempfile
+        from pathlib import Path
+
+        from parley.platforms.simulator.tls import issue
+
+        path = Path(folder) if folder else Path(tempfile.gettempdir()) / "parley-simulator-pki"
+        return issue(path, ("localhost", "127.0.0.1"), prefix="simulator-mail")

@@ -1,4 +1,5 @@
-"""`parley webhooks list|show|replay|prune`: inspect and replay stored webhook deliveries (dead letters)."""
+"""`parley webhooks list|show|replay|prune|scrub-deleted`: inspect and replay stored webhook deliveries
+(dead letters); erase what posts deleted on the platform left behind."""
 
 from __future__ import annotations
 
@@ -26,6 +27,8 @@ class Command(BaseCommand):
         replay.add_argument("--queue", action="store_true", help="queue tasks instead of processing here")
         prune = sub.add_parser("prune", help="delete processed deliveries older than --days (dead letters are kept)")
         prune.add_argument("--days", type=int, default=30)
+        sub.add_parser("scrub-deleted", help="erase the words that posts deleted on the platform before this "
+                                             "version left in storage (their text, raw JSON, webhook bodies)")
 
     def handle(self, *args, what, **opts):
         if what == "list":
@@ -41,6 +44,9 @@ class Command(BaseCommand):
             if d is None:
                 raise CommandError(f"no delivery {opts['id']}")
             self.stdout.write(f"{d.platform} {d.state} attempts={d.attempts} summary={d.summary}\n{d.error}\n{d.text()}")
+            return
+        if what == "scrub-deleted":
+            self._scrub_deleted()
             return
         if what == "prune":
             if opts["days"] < 1:
@@ -63,3 +69,21 @@ class Command(BaseCommand):
             self.stdout.write(f"{d.pk}\t{d.state}\t{d.summary}")
             done += 1
         self.stdout.write(f"{done} deliver{'y' if done == 1 else 'ies'} replayed")
+
+    def _scrub_deleted(self) -> None:
+        """Deleted posts that still hold words (stored before deletions erased them), one transaction each."""
+        from django.db.models import Q
+        from tqdm import tqdm
+
+        from parley.inbox import actions as inbox
+        from parley.inbox import search
+        from parley.inbox.models import Post
+
+        left = Post.objects.filter(is_deleted=True).filter(~Q(text="") | Q(raw__isnull=False))
+        ids = list(left.values_list("pk", flat=True))
+        for pk in tqdm(ids, desc="deleted posts", unit="post", disable=not ids):
+            post = Post.objects.select_related("conversation", "brand").get(pk=pk)
+            inbox.mark_post_deleted(post, actor="cli")
+        if ids:
+            search.optimise()  # SQLite: their words leave the search index's pages too
+        self.stdout.write(f"{len(ids)} deleted posts scrubbed")

@@ -1,0 +1,210 @@
+"""A post deleted on the platform leaves no copy of its words anywhere in the database: not in the
+post, not in the webhook bodies that carried it (its own, a like's, an edit's, a dead letter), not in
+other posts' raw JSON, not in triage; in either order of arrival. Ids, times and the record stay."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+from parley.inbox.models import AuditEvent, Post
+from parley.platforms import actions, processing
+from parley.platforms.models import Tombstone, WebhookDelivery
+from parley.platforms.simulator import payloads as p
+from parley.triage import service
+from parley.triage.models import PostTriage
+from tests.customers.dbscan import find_everywhere
+
+from .conftest import IG_ACCOUNT, X_ACCOUNT, deliver, signed_post
+
+pytestmark = pytest.mark.django_db
+
+T = datetime(2024, 1, 15, 10, 0, tzinfo=timezone.utc)
+JANE = p.x_user("99887766", "jane_c", "Jane Customer", followers=12)
+BOB = p.x_user("5551", "bob", "Bob")
+MARKER = "zorblaxquint"  # a word no fixture holds
+WORDS = f"@TwitterDev my card 4111 was charged twice, {MARKER} #{MARKER}tag please refund"
+TWEET_ID = "1800000000000000777"
+
+
+def _tweet(text=WORDS, tweet_id=TWEET_ID, user=JANE, at=T):
+    tweet = p.x_tweet(tweet_id, text, user, at)
+    tweet["entities"] = {"hashtags": [{"text": f"{MARKER}tag", "indices": [60, 78]}], "urls": []}
+    return tweet
+
+
+def _x(**events) -> bytes:
+    return p.x_delivery(X_ACCOUNT, **events)
+
+
+def _everywhere(needle: str) -> list[str]:
+    """Where the words still are, once the periodic job has merged SQLite's search index pages."""
+    from parley.inbox.periodic import purge_search_index
+
+    purge_search_index(datetime.now(timezone.utc))
+    return find_everywhere(needle)
+
+
+def _deletion(tweet_id=TWEET_ID, at=T + timedelta(minutes=5)) -> bytes:
+    return _x(tweet_delete_events=[p.x_delete(tweet_id, JANE["id_str"], at)])
+
+
+def test_a_deleted_tweet_leaves_no_trace_of_its_words(client, x_channel):
+    deliver(client, "x", _x(tweet_create_events=[_tweet()]))
+    # Copies elsewhere: a like of it (the whole tweet), a quote of it by someone else (in that post's raw).
+    deliver(client, "x", _x(favorite_events=[p.x_favorite(_tweet(), p.x_user(X_ACCOUNT, "TwitterDev"), T)]))
+    quote = p.x_tweet("1800000000000000778", "@TwitterDev look at this", BOB, T + timedelta(minutes=1), quote=True)
+    quote["quoted_status_id_str"] = TWEET_ID
+    quote["quoted_status"] = _tweet()
+    deliver(client, "x", _x(tweet_create_events=[quote]))
+    post = Post.objects.get(platform_id=TWEET_ID)
+    service.triage_post_now(post)
+    assert find_everywhere(MARKER)  # the scan sees it where it is
+
+    deliver(client, "x", _deletion())
+
+    assert _everywhere(MARKER) == []
+    assert _everywhere("4111 was charged") == []
+    post.refresh_from_db()
+    assert post.is_deleted and post.text == "" and post.raw is None
+    assert post.deleted_at == T + timedelta(minutes=5) and post.platform_id == TWEET_ID and post.author is not None
+    assert post.conversation.subject == ""
+    assert post.triage.explanation == {} and post.triage.intent  # the labels stay, the quoted phrases go
+    assert AuditEvent.objects.filter(verb="post.deleted", object_id=str(post.pk)).count() == 1
+    # The bodies stay, parseable, their ids kept; the quote keeps its own words.
+    first = WebhookDelivery.objects.order_by("pk").first()
+    assert TWEET_ID in first.text() and first.summary["redacted_posts"] == [TWEET_ID]
+    quoting = Post.objects.get(platform_id="1800000000000000778")
+    assert quoting.text == "@TwitterDev look at this" and quoting.raw["quoted_status"]["id_str"] == TWEET_ID
+
+
+def test_a_redelivery_of_the_original_after_the_deletion_stores_nothing(client, x_channel):
+    original = _x(tweet_create_events=[_tweet()])
+    deliver(client, "x", original)
+    deliver(client, "x", _deletion())
+    # The very same bytes: recognised by their hash (kept), not stored again.
+    response = signed_post(client, "x", original)
+    assert response.status_code == 200
+    assert WebhookDelivery.objects.count() == 2  # the original and the deletion, once each
+    # Other bytes carrying it (a resend with different spacing, an edit of it): processed, then scrubbed.
+    deliver(client, "x", original.replace(b", ", b",  "))
+    edited = _tweet(text=f"{WORDS} (edited)", tweet_id="1800000000000000779")
+    edited["edit_history"] = {"initial_tweet_id": TWEET_ID, "edit_tweet_ids": [TWEET_ID, "1800000000000000779"]}
+    assert deliver(client, "x", _x(tweet_create_events=[edited])).summary.get("edit_of_deleted") == 1
+    assert _everywhere(MARKER) == []
+    assert Post.objects.count() == 1
+
+
+def test_a_deletion_before_the_post_means_its_words_are_never_stored(client, x_channel):
+    assert deliver(client, "x", _deletion()).summary["deleted_before_arrival"] == 1
+    delivery = deliver(client, "x", _x(tweet_create_events=[_tweet()]))
+    assert delivery.summary["created_deleted"] == 1
+    post = Post.objects.get()
+    assert post.is_deleted and post.text == "" and post.raw is None
+    assert _everywhere(MARKER) == []
+    # Its conversation and the record exist; the text was never written (no edit event with words).
+    assert post.conversation.subject == ""
+    assert Tombstone.objects.filter(platform_id=TWEET_ID).exists()
+
+
+def test_a_waiting_body_and_a_dead_letter_are_scrubbed_and_still_replay(client, x_channel):
+    """The post's body is stored but not yet processed (queued), a second copy failed (dead letter):
+    the deletion scrubs both; processing and replaying them afterwards stores the empty, deleted post."""
+    [(queued_id, _)] = actions.accept_deliveries([("x", _x(tweet_create_events=[_tweet()]))])
+    [(dead_id, _)] = actions.accept_deliveries([("x", _x(tweet_create_events=[
+        _tweet(), p.x_tweet("1800000000000000780", "@TwitterDev unrelated", BOB, T)]))])
+    WebhookDelivery.objects.filter(pk=dead_id).update(state=WebhookDelivery.State.DEAD, error="boom")
+    deliver(client, "x", _deletion())
+    assert _everywhere(MARKER) == []
+    processing.process_many([queued_id])
+    actions.replay_delivery(WebhookDelivery.objects.get(pk=dead_id), "system")
+    processing.process_many([dead_id])
+    post = Post.objects.get(platform_id=TWEET_ID)
+    assert post.is_deleted and post.text == ""
+    assert Post.objects.get(platform_id="1800000000000000780").text == "@TwitterDev unrelated"  # its batch mate kept
+    assert _everywhere(MARKER) == []
+
+
+def test_an_unsent_instagram_message_leaves_no_trace(client, ig_channel):
+    def dm(message):
+        event = {"sender": {"id": "1791000000000042"}, "recipient": {"id": IG_ACCOUNT}, "timestamp": 1763888400000,
+                 "message": message}
+        return {"object": "instagram", "entry": [{"id": IG_ACCOUNT, "time": 1763888400000, "messaging": [event]}]}
+
+    deliver(client, "meta", dm({"mid": "aWdfZAG1faWQ9", "text": f"my email is rosa@{MARKER}.net"}))
+    deliver(client, "meta", dm({"mid": "aWdfZAG1faWQ9", "is_deleted": True}))
+    assert _everywhere(MARKER) == []
+    assert Post.objects.get().is_deleted
+
+
+def test_a_failing_listener_undoes_the_whole_deletion(client, x_channel, monkeypatch):
+    from parley.inbox import signals
+
+    deliver(client, "x", _x(tweet_create_events=[_tweet()]))
+
+    def boom(post, words):
+        raise RuntimeError("disk full")
+
+    signals.add_post_deleted_listener(boom)
+    try:
+        delivery = deliver(client, "x", _deletion())
+    finally:
+        signals._deleted_listeners.remove(boom)
+    assert delivery.state == WebhookDelivery.State.DEAD  # kept to replay
+    post = Post.objects.get()
+    assert not post.is_deleted and MARKER in post.text  # nothing half-erased
+    actions.replay_delivery(delivery, "system")
+    processing.process_many([delivery.pk])
+    assert _everywhere(MARKER) == []
+    assert PostTriage.objects.filter(post=post).count() in (0, 1)
+
+
+def test_the_other_apps_copies_go_too_quotes_findings_and_promises(client, x_channel, users):
+    """A reply of the brand deleted on X (by hand, outside Parley) and a customer's happy words quoted
+    in an outcome summary: the follow-up keeps its date, the summary its outcome, neither the words."""
+    from parley.composer.models import OutcomeShare, ReplyCheck
+    from parley.inbox import actions as inbox
+    from parley.sla.actions import follow_ups_from_reply
+
+    deliver(client, "x", _x(tweet_create_events=[_tweet(text=f"@TwitterDev thanks, {MARKER} sorted it!")]))
+    post = Post.objects.get()
+    conversation = post.conversation
+    reply = inbox.create_reply(conversation, f"We will call you tomorrow about {MARKER}.", users["admin"])
+    Post.objects.filter(pk=reply.pk).update(platform_id="1800000000000000900", delivery_status="sent")
+    reply.refresh_from_db()
+    [follow_up] = follow_ups_from_reply(reply)
+    assert MARKER in follow_up.text
+    ReplyCheck.objects.create(post=reply, findings=[{"rule": "tone", "quote": MARKER}])
+    share = OutcomeShare.objects.create(brand=post.brand, conversation=conversation, quote=post.text, quote_post=post,
+                                        consent=True, shown_handle="@jane_c", outcome="Refunded",
+                                        text=f"“{post.text}” — @jane_c\nThe outcome: Refunded.", created_at=T)
+    deliver(client, "x", _deletion())
+    deliver(client, "x", _deletion("1800000000000000900"))
+    follow_up.refresh_from_db()
+    share.refresh_from_db()
+    assert MARKER not in follow_up.text and follow_up.due_at
+    assert share.quote == "" and "Refunded" in share.text and MARKER not in share.text
+    assert ReplyCheck.objects.get(post=reply).findings == []
+    # The audit log is append-only: a follow-up's creation event keeps the promise it quoted (the
+    # brand's own words); nothing else holds the marker.
+    assert [hit for hit in _everywhere(MARKER) if hit != "inbox_auditevent"
+            and not hit.startswith("inbox_auditevent.")] == []
+
+
+def test_posts_deleted_before_this_version_are_scrubbed_by_the_command(client, x_channel):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    deliver(client, "x", _x(tweet_create_events=[_tweet()]))
+    # As an older version left it: hidden, words still stored.
+    Post.objects.update(is_deleted=True, deleted_at=T + timedelta(minutes=5))
+    assert find_everywhere(MARKER)
+    out = StringIO()
+    call_command("webhooks", "scrub-deleted", stdout=out)
+    assert "1 deleted posts scrubbed" in out.getvalue()
+    assert _everywhere(MARKER) == []
+    assert Post.objects.get().deleted_at == T + timedelta(minutes=5)
+    call_command("webhooks", "scrub-deleted", stdout=out)
+    assert "0 deleted posts scrubbed" in out.getvalue()
