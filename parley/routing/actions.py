@@ -59,6 +59,8 @@ def route_post(post: Post, now: datetime | None = None, actor=ACTOR) -> RoutingR
     if post.direction != Post.Direction.INBOUND or RoutingResult.objects.filter(post=post).exists():
         return None
     conversation = post.conversation
+    if conversation.brand_id == post.brand_id:
+        conversation.brand = post.brand  # the same row, already loaded with the post: not read again
     decision = evaluate(post_facts(post), compiled_rules(post.brand), now, context_for(post.brand, now))
     try:
         with transaction.atomic():
@@ -69,7 +71,8 @@ def route_post(post: Post, now: datetime | None = None, actor=ACTOR) -> RoutingR
                 result.applied = apply_decision(conversation, decision, actor, now)
             if conversation.is_active and off_hours_acknowledge(post, conversation, now, actor):
                 result.applied = [*result.applied, "acknowledged off hours"]
-            result.save(update_fields=["applied"])
+            if result.applied:  # stored empty by create()
+                result.save(update_fields=["applied"])
     except IntegrityError:  # routed concurrently by another worker
         return None
     return result
