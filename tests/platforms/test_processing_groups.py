@@ -7,8 +7,6 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 
 import pytest
-from django.db import transaction
-
 from parley.inbox import actions as inbox
 from parley.inbox.models import Post
 from parley.platforms import actions, batching, processing
@@ -16,7 +14,7 @@ from parley.platforms.models import WebhookDelivery
 from parley.platforms.simulator import payloads as p
 
 from .conftest import X_ACCOUNT
-from .test_processing_batch import _Undo, snapshot
+from .test_processing_batch import one_at_a_time, snapshot
 
 pytestmark = pytest.mark.django_db
 
@@ -40,21 +38,6 @@ def _edit(n: int, first: int, text: str, minutes: int) -> dict:
     return tweet
 
 
-def _one_by_one(items) -> dict:
-    """What processing the deliveries one at a time (processing.process) ends with; undone afterwards."""
-    try:
-        with transaction.atomic():
-            for family, body in items:
-                [(pk, _)] = actions.accept_deliveries([(family, body)])
-                processing.process(WebhookDelivery.objects.get(pk=pk))
-            seen = snapshot()
-            raise _Undo
-    except _Undo:
-        pass
-    assert not Post.objects.exists()
-    return seen
-
-
 def test_a_post_its_redelivery_an_edit_a_deletion_and_replies_in_one_batch(x_channel, settings):
     settings.PARLEY_TRIAGE_ENABLED = False
     first = _tweet(1, "my order is late")
@@ -68,7 +51,7 @@ def test_a_post_its_redelivery_an_edit_a_deletion_and_replies_in_one_batch(x_cha
         _x(tweet_delete_events=[p.x_delete(first["id_str"], ANN["id_str"], T + timedelta(minutes=4))]),
         _x(tweet_create_events=[first, _tweet(5, "hello again", minutes=5)]),  # once more, after its deletion
     ]
-    expected = _one_by_one(items)
+    expected = one_at_a_time(items)
     ids = [pk for pk, _ in actions.accept_deliveries(items)]
     assert processing.process_many(ids) == {"done": 7}
     assert snapshot() == expected
@@ -87,7 +70,7 @@ def test_a_deletion_before_its_post_in_the_same_batch_stores_it_deleted(x_channe
     late = _tweet(6, "I will delete this")
     items = [_x(tweet_delete_events=[p.x_delete(late["id_str"], ANN["id_str"], T)]),
              _x(tweet_create_events=[late, _tweet(7, "and this stays", minutes=1)])]
-    expected = _one_by_one(items)
+    expected = one_at_a_time(items)
     ids = [pk for pk, _ in actions.accept_deliveries(items)]
     processing.process_many(ids)
     assert snapshot() == expected
@@ -98,7 +81,7 @@ def test_a_deletion_before_its_post_in_the_same_batch_stores_it_deleted(x_channe
 def test_when_writing_the_group_fails_each_post_is_applied_alone(x_channel, settings, monkeypatch):
     settings.PARLEY_TRIAGE_ENABLED = False
     items = [_x(tweet_create_events=[_tweet(10 + n, f"hi {n}", minutes=n)]) for n in range(4)]
-    expected = _one_by_one(items)
+    expected = one_at_a_time(items)
     calls = []
 
     def broken(*args, **kwargs):
@@ -151,7 +134,7 @@ def test_an_invalid_post_in_a_group_is_counted_and_its_neighbours_stored(x_chann
     bad = _tweet(30, "no author")
     bad["user"] = {"id_str": "", "screen_name": ""}
     items = [_x(tweet_create_events=[bad, _tweet(31, "fine", minutes=1)]), _x(tweet_create_events=[_tweet(32, "ok")])]
-    expected = _one_by_one(items)
+    expected = one_at_a_time(items)
     ids = [pk for pk, _ in actions.accept_deliveries(items)]
     assert processing.process_many(ids) == {"dead": 1, "done": 1}
     assert snapshot() == expected
