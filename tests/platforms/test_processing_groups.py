@@ -139,3 +139,23 @@ def test_an_invalid_post_in_a_group_is_counted_and_its_neighbours_stored(x_chann
     assert processing.process_many(ids) == {"dead": 1, "done": 1}
     assert snapshot() == expected
     assert Post.objects.count() == 2
+
+
+def test_an_account_two_brands_connected_gets_each_post_in_each_brand(x_channel, other_brand, settings):
+    from parley.platforms.models import ChannelAccount
+
+    settings.PARLEY_TRIAGE_ENABLED = False
+    ChannelAccount.objects.create(brand=other_brand, platform="x", external_id=X_ACCOUNT, handle="TwitterDev")
+    first = _tweet(40, "both brands see this")
+    items = [_x(tweet_create_events=[first]),
+             _x(tweet_create_events=[_tweet(41, "a reply", BEN, 1, reply_to=first["id_str"],
+                                            reply_to_user=ANN["id_str"])]),
+             _x(tweet_create_events=[first], note=["again"])]
+    expected = one_at_a_time(items)
+    ids = [pk for pk, _ in actions.accept_deliveries(items)]
+    assert processing.process_many(ids) == {"done": 3}
+    assert snapshot() == expected
+    for brand in (x_channel.brand, other_brand):
+        reply = Post.objects.get(brand=brand, platform_id=str(1_900_000_000_000_000_041))
+        assert reply.parent.platform_id == first["id_str"] and reply.parent.brand_id == brand.pk
+    assert WebhookDelivery.objects.get(pk=ids[2]).summary == {"events": 2, "ignored": 2, "duplicate": 2}
