@@ -56,8 +56,9 @@ def _compiled_rules(brand) -> list:
 def route_post(post: Post, now: datetime | None = None, actor=ACTOR) -> RoutingResult | None:
     """Run the brand's rules over an inbound post and apply the decision. Once per post."""
     now = now or timezone.now()
-    if post.direction != Post.Direction.INBOUND or RoutingResult.objects.filter(post=post).exists():
+    if post.direction != Post.Direction.INBOUND:
         return None
+    # Routed before: creating its result below fails on the unique key (no look-up first).
     conversation = post.conversation
     if conversation.brand_id == post.brand_id:
         conversation.brand = post.brand  # the same row, already loaded with the post: not read again
@@ -73,7 +74,7 @@ def route_post(post: Post, now: datetime | None = None, actor=ACTOR) -> RoutingR
                 result.applied = [*result.applied, "acknowledged off hours"]
             if result.applied:  # stored empty by create()
                 result.save(update_fields=["applied"])
-    except IntegrityError:  # routed concurrently by another worker
+    except IntegrityError:  # routed before, or concurrently by another worker
         return None
     return result
 
