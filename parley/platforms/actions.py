@@ -90,12 +90,27 @@ def accept_polled_mail(channel: ChannelAccount, body: bytes, now: datetime, erro
         return WebhookDelivery.objects.get(platform=family, key=key), False
 
 
-def finish_delivery(delivery: WebhookDelivery, state: str, summary: dict, error: str = "") -> None:
+_FINISHED = ["state", "summary", "error", "processed_at"]
+
+
+def _set_finished(delivery: WebhookDelivery, state: str, summary: dict, error: str, now: datetime) -> None:
     delivery.state = state
     delivery.summary = summary
     delivery.error = error[:5000]
-    delivery.processed_at = timezone.now()
-    delivery.save(update_fields=["state", "summary", "error", "processed_at"])
+    delivery.processed_at = now
+
+
+def finish_delivery(delivery: WebhookDelivery, state: str, summary: dict, error: str = "") -> None:
+    _set_finished(delivery, state, summary, error, timezone.now())
+    delivery.save(update_fields=_FINISHED)
+
+
+def finish_deliveries(outcomes: Sequence[tuple[WebhookDelivery, str, dict, str]]) -> None:
+    """finish_delivery for many (delivery, state, summary, error) at once: one UPDATE statement."""
+    now = timezone.now()
+    for delivery, state, summary, error in outcomes:
+        _set_finished(delivery, state, summary, error, now)
+    WebhookDelivery.objects.bulk_update([outcome[0] for outcome in outcomes], _FINISHED, batch_size=500)
 
 
 def replay_delivery(delivery: WebhookDelivery, actor) -> WebhookDelivery:

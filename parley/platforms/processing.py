@@ -21,25 +21,97 @@ log = logging.getLogger(__name__)
 
 
 def process_many(delivery_ids: list[int]) -> dict:
-    """Process the named deliveries still queued, sharing channel look-ups; counts per final state.
+    """Process the named deliveries still queued, together; counts per final state.
 
-    The new posts' triage is queued as one job for the batch (triage.listeners.batched).
+    New posts are threaded and written in bulk (`batching.Batch`); the new posts' triage is queued
+    as one job for the batch (triage.listeners.batched).
     """
+    from parley.server.jobmemo import job
     from parley.triage.listeners import batched as triage_batched
 
-    states: Counter = Counter()
-    channels: dict = {}
-    queued = WebhookDelivery.objects.filter(pk__in=delivery_ids, state=WebhookDelivery.State.QUEUED).order_by("pk")
-    from parley.server.jobmemo import job
+    from .batching import Batch
 
     with job(), triage_batched():
-        for delivery in queued:
-            try:
-                states[process(delivery, channels).state] += 1
-            except Exception:  # noqa: BLE001 - e.g. the database went away; this delivery stays queued
-                log.exception("webhook delivery %s could not be processed", delivery.pk)
-                states["failed"] += 1
-    return dict(states)
+        queued = list(WebhookDelivery.objects.filter(pk__in=delivery_ids, state=WebhookDelivery.State.QUEUED)
+                      .order_by("pk"))
+        return Batch().process(queued)
+
+
+class Run:
+    """One delivery being processed: its events, and what became of each (its summary)."""
+
+    def __init__(self, delivery: WebhookDelivery, events: list[Event], family: str, scope: str):
+        self.delivery = delivery
+        self.family, self.scope = family, scope
+        if scope and family == "email":
+            events = events[:1]  # one event per recipient address, all the same message
+        self.events = events
+        self.first = delivery.attempts == 1
+        self.counts: Counter = Counter()
+        self.errors: list[str] = []
+        self.unrouted: set[str] = set()
+        self.brands: set[int] = set()  # of the channels its events were applied for
+
+    def targets(self, channels: dict):
+        """(channel, event) for each event and each channel it is for, in order; counts the unrouted."""
+        for event in self.events:
+            account = (event.platform, event.account_id, self.scope)
+            if account not in channels:
+                channels[account] = _channels(event, self.family, self.scope)
+            if not channels[account]:
+                self.unrouted.add(f"{event.platform}:{event.account_id}")
+                self.counts["unrouted"] += 1
+                continue
+            for channel in channels[account]:
+                self.brands.add(channel.brand_id)
+                yield channel, event
+
+    def apply(self, channel: ChannelAccount, event: Event) -> None:
+        """Apply one event alone, in its own savepoint; a failure is counted, never raised."""
+        try:
+            with transaction.atomic():
+                self.counts[apply(channel, event, self.first)] += 1
+        except inbox.InvalidPost as error:
+            self.invalid(event, error)
+        except Exception as error:  # noqa: BLE001 - kept as a dead letter, never lost
+            log.exception("webhook delivery %s: %s failed", self.delivery.pk, type(event).__name__)
+            self.counts["error"] += 1
+            self.errors.append(f"{type(event).__name__}: {type(error).__name__}: {error}")
+
+    def invalid(self, event: Event, error: inbox.InvalidPost) -> None:
+        self.counts["invalid"] += 1
+        self.errors.append(f"{type(event).__name__}: invalid post: {error}")
+
+    def outcome(self) -> tuple[str, dict, str]:
+        """(state, summary, error) to finish the delivery with; a body carrying a deleted post's words is
+        redacted first."""
+        if self.brands:
+            _redact_deleted(self.delivery, self.events, self.brands)
+        if self.unrouted:
+            log.warning("webhook delivery %s names accounts no channel has: %s", self.delivery.pk,
+                        ", ".join(sorted(self.unrouted)))
+        summary = {"events": len(self.events), **self.counts}
+        if (self.delivery.summary or {}).get("redacted_posts"):
+            summary["redacted_posts"] = self.delivery.summary["redacted_posts"]
+        if self.unrouted:
+            summary["unrouted_accounts"] = sorted(self.unrouted)
+        # An event we could not store (it failed, or its content is unusable) keeps the body as a dead letter.
+        state = WebhookDelivery.State.DEAD if self.counts["error"] or self.counts["invalid"] else WebhookDelivery.State.DONE
+        return state, summary, "\n".join(self.errors)
+
+
+def begin(delivery: WebhookDelivery) -> Run | None:
+    """Parse a delivery (its attempt already counted); an unreadable body is finished as a dead letter (None)."""
+    # "family:channel-id" names a delivery meant for one channel only (mail polled from its mailbox,
+    # a delivery signed with that channel's own app secret).
+    family, _, scope = delivery.platform.partition(":")
+    try:
+        events = adapters.parser(family)(bytes(delivery.body))
+    except ParseError as error:
+        log.warning("webhook delivery %s is unparseable: %s", delivery.pk, error)
+        actions.finish_delivery(delivery, WebhookDelivery.State.DEAD, {}, f"unparseable: {error}")
+        return None
+    return Run(delivery, events, family, scope)
 
 
 def process(delivery: WebhookDelivery, channels: dict | None = None) -> WebhookDelivery:
@@ -50,54 +122,12 @@ def process(delivery: WebhookDelivery, channels: dict | None = None) -> WebhookD
     channels = {} if channels is None else channels
     delivery.attempts += 1
     delivery.save(update_fields=["attempts"])
-    first = delivery.attempts == 1
-    # "family:channel-id" names a delivery meant for one channel only (mail polled from its mailbox,
-    # a delivery signed with that channel's own app secret).
-    family, _, scope = delivery.platform.partition(":")
-    try:
-        events = adapters.parser(family)(bytes(delivery.body))
-    except ParseError as error:
-        log.warning("webhook delivery %s is unparseable: %s", delivery.pk, error)
-        actions.finish_delivery(delivery, WebhookDelivery.State.DEAD, {}, f"unparseable: {error}")
+    run = begin(delivery)
+    if run is None:
         return delivery
-    counts: Counter = Counter()
-    errors: list[str] = []
-    unrouted: set[str] = set()
-    brands: set[int] = set()
-    if scope and family == "email":
-        events = events[:1]  # one event per recipient address, all the same message
-    for event in events:
-        account = (event.platform, event.account_id, scope)
-        if account not in channels:
-            channels[account] = _channels(event, family, scope)
-        if not channels[account]:
-            unrouted.add(f"{event.platform}:{event.account_id}")
-            counts["unrouted"] += 1
-            continue
-        for channel in channels[account]:
-            brands.add(channel.brand_id)
-            try:
-                with transaction.atomic():
-                    counts[apply(channel, event, first)] += 1
-            except inbox.InvalidPost as error:
-                counts["invalid"] += 1
-                errors.append(f"{type(event).__name__}: invalid post: {error}")
-            except Exception as error:  # noqa: BLE001 - kept as a dead letter, never lost
-                log.exception("webhook delivery %s: %s failed", delivery.pk, type(event).__name__)
-                counts["error"] += 1
-                errors.append(f"{type(event).__name__}: {type(error).__name__}: {error}")
-    if brands:
-        _redact_deleted(delivery, events, brands)
-    if unrouted:
-        log.warning("webhook delivery %s names accounts no channel has: %s", delivery.pk, ", ".join(sorted(unrouted)))
-    summary = {"events": len(events), **counts}
-    if (delivery.summary or {}).get("redacted_posts"):
-        summary["redacted_posts"] = delivery.summary["redacted_posts"]
-    if unrouted:
-        summary["unrouted_accounts"] = sorted(unrouted)
-    # An event we could not store (it failed, or its content is unusable) keeps the body as a dead letter.
-    state = WebhookDelivery.State.DEAD if counts["error"] or counts["invalid"] else WebhookDelivery.State.DONE
-    actions.finish_delivery(delivery, state, summary, "\n".join(errors))
+    for channel, event in run.targets(channels):
+        run.apply(channel, event)
+    actions.finish_delivery(delivery, *run.outcome())
     return delivery
 
 

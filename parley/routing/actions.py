@@ -56,9 +56,12 @@ def _compiled_rules(brand) -> list:
 def route_post(post: Post, now: datetime | None = None, actor=ACTOR) -> RoutingResult | None:
     """Run the brand's rules over an inbound post and apply the decision. Once per post."""
     now = now or timezone.now()
-    if post.direction != Post.Direction.INBOUND or RoutingResult.objects.filter(post=post).exists():
+    if post.direction != Post.Direction.INBOUND:
         return None
+    # Routed before: creating its result below fails on the unique key (no look-up first).
     conversation = post.conversation
+    if conversation.brand_id == post.brand_id:
+        conversation.brand = post.brand  # the same row, already loaded with the post: not read again
     decision = evaluate(post_facts(post), compiled_rules(post.brand), now, context_for(post.brand, now))
     try:
         with transaction.atomic():
@@ -69,8 +72,9 @@ def route_post(post: Post, now: datetime | None = None, actor=ACTOR) -> RoutingR
                 result.applied = apply_decision(conversation, decision, actor, now)
             if conversation.is_active and off_hours_acknowledge(post, conversation, now, actor):
                 result.applied = [*result.applied, "acknowledged off hours"]
-            result.save(update_fields=["applied"])
-    except IntegrityError:  # routed concurrently by another worker
+            if result.applied:  # stored empty by create()
+                result.save(update_fields=["applied"])
+    except IntegrityError:  # routed before, or concurrently by another worker
         return None
     return result
 

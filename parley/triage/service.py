@@ -80,7 +80,9 @@ def post_facts(post: Post, triage: PostTriage) -> prio.PostFacts:
 
 
 def store(post: Post, result: dict, now: datetime) -> PostTriage:
-    triage, _ = PostTriage.objects.get_or_create(post=post)
+    triage = _loaded_triage(post)
+    if triage is None:
+        triage, _ = PostTriage.objects.get_or_create(post=post)
     for name in STORED:
         value = result.get(name)
         field = PostTriage._meta.get_field(name)
@@ -94,6 +96,16 @@ def store(post: Post, result: dict, now: datetime) -> PostTriage:
     triage.triaged_at = now
     triage.next_attempt_at = None
     return triage
+
+
+def _loaded_triage(post: Post) -> PostTriage | None:
+    """The post's triage row when it was read with the post (select_related("triage")), else None."""
+    if not Post.triage.is_cached(post):
+        return None
+    try:
+        return post.triage
+    except PostTriage.DoesNotExist:
+        return None
 
 
 def triage_post_now(post: Post, now: datetime | None = None, triager: Triager | None = None) -> PostTriage:
@@ -140,6 +152,8 @@ def _apply(post: Post, result: dict, now: datetime) -> PostTriage:
         triage.priority_breakdown = [f.as_dict() for f in factors]
         triage.save()
         conversation = post.conversation
+        if conversation.brand_id == post.brand_id:
+            conversation.brand = post.brand  # the same row, already loaded with the post: not read again
         if post.direction == Post.Direction.INBOUND and conversation.is_active and score > conversation.priority:
             actions.set_priority(conversation, score, ACTOR)
     return triage

@@ -84,19 +84,27 @@ class _Undo(Exception):
     pass
 
 
-def test_a_batch_ends_like_one_delivery_at_a_time(x_channel, fb_channel, settings):
-    settings.PARLEY_TRIAGE_ENABLED = False
-    items = mixed_batch()
+def one_at_a_time(items, *also):
+    """The snapshot after processing the deliveries one at a time (processing.process); undone afterwards.
+
+    With `also` (callables), the snapshot and what each of them returned then, as a tuple."""
     try:
         with transaction.atomic():
             for family, body in items:
                 [(pk, _)] = actions.accept_deliveries([(family, body)])
                 processing.process(WebhookDelivery.objects.get(pk=pk))
-            one_by_one = snapshot()
+            seen = (snapshot(), *[f() for f in also]) if also else snapshot()
             raise _Undo
     except _Undo:
         pass
     assert not Post.objects.exists()
+    return seen
+
+
+def test_a_batch_ends_like_one_delivery_at_a_time(x_channel, fb_channel, settings):
+    settings.PARLEY_TRIAGE_ENABLED = False
+    items = mixed_batch()
+    one_by_one = one_at_a_time(items)
 
     ids = [pk for pk, _ in actions.accept_deliveries(items)]
     states = processing.process_many(ids)

@@ -136,22 +136,45 @@ class BulkImporter:
 
     def _ingest(self, records: list[Record]) -> tuple[int, int]:
         if self._in_size is None:
-            self._in_size = _in_list_size()
-        if connection.vendor == "sqlite":
-            # Take the write lock before reading, whatever the transaction mode:
-            # the keys chosen for new rows follow the largest ones read.
-            with connection.cursor() as cursor:
-                cursor.execute(f"UPDATE {connection.ops.quote_name(Brand._meta.db_table)} SET id = id WHERE id < 0")
+            self._in_size = in_list_size()
         channel_ids = [self.channels.resolve(r.post.platform, r.channel) for r in records]
-        threader = BatchThreader(self.brand.pk, self.window)
-        _Loader(threader, self.brand.pk, self._in_size).load(records)
-        imported = 0
-        for record, channel_id in zip(records, channel_ids):
-            if threader.place(record, channel_id):
-                imported += 1
-        threader.finish()
-        _Writer(threader, self.brand.pk, self.actor, self.received_at).write()
+        _, created = thread_and_write(self.brand.pk, self.window, list(zip(records, channel_ids)), self.actor,
+                                      self.received_at, self._in_size)
+        imported = sum(created)
         return imported, len(records) - imported
+
+
+def in_list_size() -> int:
+    """How many values one IN (...) may hold on this database (read once per process)."""
+    global _IN_SIZE
+    if _IN_SIZE is None:
+        _IN_SIZE = _in_list_size()
+    return _IN_SIZE
+
+
+_IN_SIZE: int | None = None
+
+
+def thread_and_write(
+    brand_id: int, window, placed: list[tuple[Record, int | None]], actor: str, received_at: datetime, in_size: int
+) -> tuple[BatchThreader, list[bool]]:
+    """Thread `placed` (records with their channel ids, in arrival order) and write the outcome.
+
+    Call it inside a transaction. Returns the threader (its `new_posts` carry their keys once
+    written, `stored_merges` the stored conversations merged away) and, for each record, whether it
+    was new (False: already stored, or repeated earlier in `placed`).
+    """
+    if connection.vendor == "sqlite":
+        # Take the write lock before reading, whatever the transaction mode:
+        # the keys chosen for new rows follow the largest ones read.
+        with connection.cursor() as cursor:
+            cursor.execute(f"UPDATE {connection.ops.quote_name(Brand._meta.db_table)} SET id = id WHERE id < 0")
+    threader = BatchThreader(brand_id, window)
+    _Loader(threader, brand_id, in_size).load([record for record, _ in placed])
+    created = [threader.place(record, channel_id) for record, channel_id in placed]
+    threader.finish()
+    _Writer(threader, brand_id, actor, received_at).write()
+    return threader, created
 
 
 STORED_CONVERSATION_FIELDS = (
