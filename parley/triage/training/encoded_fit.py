@@ -31,7 +31,7 @@ def embed_all(encoder: Encoder, docs: list[str], log=print, chunk: int = 4096) -
 
 def add_encoder(result, splits: dict, heads: tuple, *, log=print, encoder_dir: Path | None = None,
                 embeddings: dict | None = None, tune: bool = False, cache: Path | None = None,
-                tune_settings=None) -> None:
+                tune_settings=None, threads: int | None = None) -> None:
     """Fit an embedding head per head and its blend weight; updates result.metrics and result.encoded.
 
     `encoder_dir` holding an encoder.onnx is used as it is (no export, no tuning). With `tune`, the
@@ -62,7 +62,7 @@ def add_encoder(result, splits: dict, heads: tuple, *, log=print, encoder_dir: P
         tuned_on = set(json.loads(listed.read_text())) if listed.is_file() else set()
         result.tuned = bool(tuned_on)
     result.encoder_dir = Path(encoder_dir)
-    encoder = Encoder(result.encoder_dir, max_tokens=MAX_TOKENS)
+    encoder = Encoder(result.encoder_dir, max_tokens=MAX_TOKENS, threads=threads)
     docs = list(dict.fromkeys(d for tr, va in splits.values() for s in (tr, va) if s for d in s.texts))
     known = dict(embeddings or {})
     if cache is not None and Path(cache).is_file() and not result.tuned:
