@@ -30,7 +30,8 @@ sys.path.insert(0, str(ROOT))
 DOCS = ROOT / "docs" / "benchmarks.md"
 SECTION = "## Triage speed"
 TARGETS = {"fast": 2000, "accurate": 300}
-SHARED = ROOT.parent / "shared" / "data"
+# ../shared beside the checkout, or beside a folder above it (a worktree under wt/), as the tests find it.
+SHARED = next((p / "shared" / "data" for p in ROOT.parents if (p / "shared" / "data").is_dir()), ROOT.parent / "shared" / "data")
 
 
 def corpus(n: int) -> list[str]:

@@ -135,3 +135,33 @@ def test_tiny_training_run_with_corrections_writes_loadable_models(tmp_path, bra
 def test_train_refuses_a_missing_data_folder(tmp_path):
     with pytest.raises(CommandError, match="does not exist"):
         call_command("train", "--data", str(tmp_path / "none"), "--out", str(tmp_path))
+
+
+def _tune_settings(*args):
+    from parley.triage.management.commands.train import Command
+
+    command = Command()
+    return command._tune_settings(vars(command.create_parser("parley", "train").parse_args(list(args))))
+
+
+def test_train_tuning_options_become_tune_settings():
+    from parley.triage.training.finetune import TuneSettings
+
+    assert _tune_settings() is None and _tune_settings("--tune") is None  # today's defaults
+    chosen = _tune_settings("--tune", "--profile", "accurate", "--tune-layers", "3", "--tune-rows", "4500",
+                            "--tune-epochs", "1.5")
+    assert chosen == TuneSettings(tuned_layers=3, task_rows=4500, epochs=1.5)
+    assert _tune_settings("--tune", "--tune-layers", "6") == TuneSettings(tuned_layers=6)
+
+
+@pytest.mark.parametrize("args, message", [
+    (("--tune-layers", "3"), "need --tune"),
+    (("--tune", "--tune-layers", "0"), "tuned layers must be 1 to 6, not 0"),
+    (("--tune", "--tune-layers", "7"), "tuned layers must be 1 to 6, not 7"),
+    (("--tune", "--tune-rows", "0"), "at least 1"),
+    (("--tune", "--tune-epochs", "0"), "above 0"),
+    (("--tune", "--profile", "fast", "--tune-layers", "2"), "accurate profile only"),
+])
+def test_train_refuses_tuning_options_that_cannot_work_before_reading_any_data(tmp_path, args, message):
+    with pytest.raises(CommandError, match=message):  # the data folder is missing too: the options are checked first
+        call_command("train", "--data", str(tmp_path / "none"), "--out", str(tmp_path), *args)

@@ -45,6 +45,14 @@ def test_a_post_scores_the_same_alone_and_in_a_batch(accurate):
     assert accurate.encoder.embed([]).shape == (0, accurate.encoder.dimension)
 
 
+def test_one_thread_gives_the_same_vectors_as_the_default(accurate):
+    """`parley train --encoder-threads 1` embeds the training texts on one thread: the heads it fits must
+    see the vectors the default session gives at run time."""
+    docs = [clean(t).model for t in ("where is my order??", "love it", "you charged me twice " * 30)]
+    one = Encoder(ACCURATE, max_tokens=accurate.encoder.max_tokens, threads=1).embed(docs)
+    assert np.allclose(one, accurate.encoder.embed(docs), rtol=0, atol=1e-5)
+
+
 def test_embeddings_carry_meaning(accurate):
     e = accurate.encoder.embed([clean(t).model for t in (
         "my parcel never arrived", "the package has not been delivered", "what a lovely sunny day")])

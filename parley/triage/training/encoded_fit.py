@@ -30,11 +30,13 @@ def embed_all(encoder: Encoder, docs: list[str], log=print, chunk: int = 4096) -
 
 
 def add_encoder(result, splits: dict, heads: tuple, *, log=print, encoder_dir: Path | None = None,
-                embeddings: dict | None = None, tune: bool = False, cache: Path | None = None) -> None:
+                embeddings: dict | None = None, tune: bool = False, cache: Path | None = None,
+                tune_settings=None, threads: int | None = None) -> None:
     """Fit an embedding head per head and its blend weight; updates result.metrics and result.encoded.
 
     `encoder_dir` holding an encoder.onnx is used as it is (no export, no tuning). With `tune`, the
-    encoder is first fine-tuned (finetune.py) and figures leave out the posts it was tuned on.
+    encoder is first fine-tuned (finetune.py; `tune_settings`, a TuneSettings, or its defaults) and figures
+    leave out the posts it was tuned on.
     `embeddings` (doc -> vector) skips the encoder for texts already embedded (experiments); so does
     `cache`, an .npz of earlier embeddings by this same encoder (read, then rewritten with the new ones).
     """
@@ -46,9 +48,9 @@ def add_encoder(result, splits: dict, heads: tuple, *, log=print, encoder_dir: P
         encoder_dir = Path(encoder_dir or tempfile.mkdtemp(prefix="parley-encoder-"))
         weights = None
         if tune:
-            from .finetune import tune as fine_tune
+            from .finetune import TuneSettings, tune as fine_tune
             weights = Path(tempfile.mkdtemp(prefix="parley-tuned-"))
-            tuned_on = fine_tune(splits, {p.name: p for p in heads}, weights, log=log)
+            tuned_on = fine_tune(splits, {p.name: p for p in heads}, weights, tune_settings or TuneSettings(), log=log)
             result.tuned = True
         export(encoder_dir, log=log, weights=weights)
         if weights is not None:
@@ -60,7 +62,7 @@ def add_encoder(result, splits: dict, heads: tuple, *, log=print, encoder_dir: P
         tuned_on = set(json.loads(listed.read_text())) if listed.is_file() else set()
         result.tuned = bool(tuned_on)
     result.encoder_dir = Path(encoder_dir)
-    encoder = Encoder(result.encoder_dir, max_tokens=MAX_TOKENS)
+    encoder = Encoder(result.encoder_dir, max_tokens=MAX_TOKENS, threads=threads)
     docs = list(dict.fromkeys(d for tr, va in splits.values() for s in (tr, va) if s for d in s.texts))
     known = dict(embeddings or {})
     if cache is not None and Path(cache).is_file() and not result.tuned:

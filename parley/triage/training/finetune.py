@@ -51,6 +51,21 @@ class TuneSettings:
     threads: int = 2
 
 
+LAYERS = 6  # MiniLM-L6
+
+
+def settings_from(**chosen) -> TuneSettings:
+    """TuneSettings with the chosen fields changed, checked: a clear ValueError for a value that cannot work."""
+    settings = TuneSettings(**chosen)
+    if not 1 <= settings.tuned_layers <= LAYERS:
+        raise ValueError(f"tuned layers must be 1 to {LAYERS}, not {settings.tuned_layers}")
+    if settings.task_rows < 1:
+        raise ValueError(f"tuning rows a task must be at least 1, not {settings.task_rows}")
+    if not settings.epochs > 0:
+        raise ValueError(f"tuning epochs must be above 0, not {settings.epochs}")
+    return settings
+
+
 def holdout(splits: dict) -> set[str]:
     """The X-CI posts kept from tuning: fold 0 of the complaint head's 5 folds."""
     from sklearn.model_selection import StratifiedKFold
@@ -256,5 +271,5 @@ if __name__ == "__main__":  # python -m parley.triage.training.finetune DATA OUT
     types = {f.name: type(getattr(TuneSettings(), f.name)) for f in dataclasses.fields(TuneSettings)}
     chosen = dict(arg.split("=", 1) for arg in sys.argv[3:])
     begun = time.perf_counter()
-    tune_and_export(Path(sys.argv[1]), Path(sys.argv[2]), TuneSettings(**{k: types[k](v) for k, v in chosen.items()}))
+    tune_and_export(Path(sys.argv[1]), Path(sys.argv[2]), settings_from(**{k: types[k](v) for k, v in chosen.items()}))
     print(f"[accurate] tuning and export took {time.perf_counter() - begun:.0f} s")

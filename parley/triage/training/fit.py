@@ -163,7 +163,8 @@ def build_splits(data: ds.Data, heads: tuple = HEADS, extra=None) -> dict:
 
 def train(data_dir: Path, profile_name: str, *, limit: int | None = None, extra=None,
           log=print, heads: tuple = HEADS, encoder_dir: Path | None = None, tune: bool | None = None,
-          embeddings_cache: Path | None = None, base: Path | None = None) -> Trained:
+          embeddings_cache: Path | None = None, base: Path | None = None, tune_settings=None,
+          encoder_threads: int | None = None) -> Trained:
     """Fit every head of `profile_name`. `extra` maps head name -> Split appended to its training data.
 
     With `base` (a models folder of the same profile), only `heads` are fitted, over that folder's
@@ -225,7 +226,8 @@ def train(data_dir: Path, profile_name: str, *, limit: int | None = None, extra=
     if profile.encoder:
         from .encoded_fit import add_encoder
         add_encoder(result, splits, heads, log=log, encoder_dir=encoder_dir,
-                    tune=profile.tune if tune is None else tune, cache=embeddings_cache)
+                    tune=profile.tune if tune is None else tune, cache=embeddings_cache, tune_settings=tune_settings,
+                    threads=encoder_threads)
     emotion = next((plan for plan in heads if plan.name == "emotion"), None)
     if emotion is not None:
         from .written_cv import emotion_cv

@@ -30,12 +30,23 @@ class Command(BaseCommand):
                                  "(lower layers cached once; about 25 minutes on 2 busy CPU cores). With --encoder DIR: "
                                  "tune into DIR when it has no encoder.onnx yet (tuned-on.json lists the texts), or reuse "
                                  "the tuned encoder there, leaving the posts it was tuned on out of every figure.")
+        parser.add_argument("--tune-layers", type=int, default=None, metavar="N",
+                            help="with --tune: how many of the encoder's top layers to tune (default 1 of 6; the "
+                                 "lower ones are frozen and their output cached once)")
+        parser.add_argument("--tune-rows", type=int, default=None, metavar="N",
+                            help="with --tune: at most N training rows a task (default 3000)")
+        parser.add_argument("--tune-epochs", type=float, default=None, metavar="X",
+                            help="with --tune: passes over the tuning rows (default 1; fractions allowed)")
         parser.add_argument("--encoder", default=None,
                             help="accurate profile: use the encoder.onnx and tokenizer.json in this folder as they are "
                                  "(e.g. the shipped models folder) instead of exporting MiniLM again (no torch needed).")
         parser.add_argument("--embeddings-cache", default=None,
                             help="accurate profile: an .npz of sentence embeddings kept between runs (read when "
                                  "present, rewritten with new texts); only valid for the same --encoder.")
+        parser.add_argument("--encoder-threads", type=int, default=None, metavar="N",
+                            help="accurate profile: onnxruntime threads while embedding the training texts (default: "
+                                 "onnxruntime's choice, all cores). 1 gives the same vectors for half the CPU time "
+                                 "when other jobs share the cores.")
         parser.add_argument("--heads", default="",
                             help="Refit only these heads (comma-separated, e.g. emotion,intent) over the vocabulary "
                                  "and encoder of the models in --base; the other heads are kept as they are.")
@@ -50,6 +61,7 @@ class Command(BaseCommand):
             from parley.triage.training.heads import HEADS
         except ImportError as exc:  # pragma: no cover
             raise CommandError(f"training needs the train extra: pip install 'parley[train]' ({exc})") from exc
+        tune_settings = self._tune_settings(opts)
         data = Path(opts["data"])
         if not data.is_dir():
             raise CommandError(f"training data folder {data} does not exist (use --data)")
@@ -70,9 +82,10 @@ class Command(BaseCommand):
             try:
                 trained = train(data, profile, limit=opts["limit"], extra=extra, log=self.stdout.write, heads=heads,
                                 base=base,
-                                tune=True if opts["tune"] else None,
+                                tune=True if opts["tune"] else None, tune_settings=tune_settings,
                                 encoder_dir=Path(opts["encoder"]) if opts["encoder"] else None,
-                                embeddings_cache=Path(opts["embeddings_cache"]) if opts["embeddings_cache"] else None)
+                                embeddings_cache=Path(opts["embeddings_cache"]) if opts["embeddings_cache"] else None,
+                                encoder_threads=opts["encoder_threads"])
             except RuntimeError as exc:
                 raise CommandError(str(exc)) from exc
             version = f"{profile}-{stamp}" + ("+corrections" if extra else "")
@@ -82,6 +95,24 @@ class Command(BaseCommand):
             self.stdout.write(f"[{profile}] wrote {out} (version {version}) in {trained.seconds:.0f} s")
             if before:
                 self._compare(profile, before, trained.metrics)
+
+    def _tune_settings(self, opts):
+        """TuneSettings from --tune-layers/--tune-rows/--tune-epochs (None: the defaults); checked before any work."""
+        chosen = {field: opts[option] for option, field in
+                  (("tune_layers", "tuned_layers"), ("tune_rows", "task_rows"), ("tune_epochs", "epochs"))
+                  if opts.get(option) is not None}
+        if not chosen:
+            return None
+        if not opts["tune"]:
+            raise CommandError("--tune-layers, --tune-rows and --tune-epochs need --tune")
+        if opts["profile"] == "fast":
+            raise CommandError("--tune applies to the accurate profile only")
+        from parley.triage.training.finetune import settings_from
+
+        try:
+            return settings_from(**chosen)
+        except ValueError as exc:
+            raise CommandError(str(exc)) from exc
 
     def _corrections(self):
         from parley.triage.models import TriageCorrection
