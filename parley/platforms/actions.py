@@ -9,7 +9,7 @@ from datetime import datetime
 from typing import Sequence
 
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 
 from parley.inbox.actions import ActionError
@@ -69,7 +69,15 @@ def accept_deliveries(items: Sequence[tuple[str, bytes]], now: datetime | None =
 
 
 def _stored_keys(keyed) -> dict[tuple[str, str], int]:
-    found = WebhookDelivery.objects.filter(key__in={key for _, key, _ in keyed}).values_list("platform", "key", "pk")
+    """The stored (platform, key) pairs among `keyed`. Looked up per platform, so that the unique index on
+    (platform, key) answers: by key alone it was a scan of every stored body, slower as they pile up."""
+    by_family: dict[str, set[str]] = {}
+    for family, key, _ in keyed:
+        by_family.setdefault(family, set()).add(key)
+    wanted = Q()
+    for family, keys in by_family.items():
+        wanted |= Q(platform=family, key__in=keys)
+    found = WebhookDelivery.objects.filter(wanted).order_by().values_list("platform", "key", "pk") if by_family else []
     return {(platform, key): pk for platform, key, pk in found}
 
 

@@ -170,3 +170,24 @@ def test_an_unusable_event_makes_a_dead_letter_but_the_others_are_stored(client,
     assert delivery.state == "dead" and "platform id longer than" in delivery.error
     assert delivery.summary["created"] == 1 and delivery.summary["invalid"] == 1
     assert Post.objects.count() == 1
+
+
+def test_the_redelivery_lookup_uses_the_unique_index_not_a_scan_of_every_body(db):
+    """accept_deliveries looks up stored bodies by (platform, key); by key alone SQLite scanned the table,
+    and the intake slowed down as deliveries piled up (bench_webhooks --sustained)."""
+    from django.db import connection
+
+    from parley.platforms.actions import _stored_keys
+    from parley.platforms.models import WebhookDelivery
+
+    if connection.vendor != "sqlite":
+        pytest.skip("the plan text checked is SQLite's")
+    keyed = [("x", "a" * 64, b""), ("meta", "b" * 64, b"")]
+    captured = []
+    with connection.execute_wrapper(lambda execute, s, p, many, ctx: captured.append((s, p)) or execute(s, p, many, ctx)):
+        assert _stored_keys(keyed) == {}
+    (sql, params), = captured
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN QUERY PLAN " + sql, params)
+        plan = " ".join(str(row[-1]) for row in cursor.fetchall())
+    assert "(platform=? AND key=?)" in plan and "SCAN platforms_webhookdelivery" not in plan, plan
