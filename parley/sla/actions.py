@@ -41,8 +41,10 @@ def follow_ups_from_reply(post: Post, actor=ACTOR) -> list[FollowUp]:
                     span_start=promise.start, span_end=promise.end, due_at=due, due_stated=promise.due is not None,
                     created_at=post.created_at,
                 )
+                # The promise's words stay on the follow-up (erased with the reply if it is deleted
+                # on the platform); the append-only event names where they were, never what.
                 record(post.brand, actor, "followup.created", follow_up, conversation, due=due.isoformat(),
-                       promise=promise.text[:200])
+                       span=[promise.start, promise.end])
         except IntegrityError:  # already made from this promise
             continue
         created.append(follow_up)
@@ -171,6 +173,27 @@ def remind_overdue(brand, now: datetime, actor="system") -> int:
                    assignee=follow_up.assignee.get_username() if follow_up.assignee else None)
         count += 1
     return count
+
+
+def erase_promise_quotes(follow_up_ids) -> int:
+    """Take the promise's words out of the `followup.created` events of these follow-ups (events
+    written before they stopped quoting it). Their reply was deleted on the platform: the event
+    (who, when, which follow-up, due when) stays, the quote goes. Returns how many changed."""
+    from django.db import models
+
+    from parley.inbox.models import AuditEvent
+
+    ids = [str(i) for i in follow_up_ids]
+    if not ids:
+        return 0
+    events = AuditEvent.objects.filter(verb="followup.created", object_type="followup", object_id__in=ids,
+                                       data__has_key="promise")
+    plain = models.QuerySet(model=AuditEvent)  # bypasses the append-only manager, for erasure only
+    changed = 0
+    for pk, data in events.values_list("pk", "data"):
+        plain.filter(pk=pk).update(data={k: v for k, v in data.items() if k != "promise"})
+        changed += 1
+    return changed
 
 
 def mark_alerts_seen(alerts, actor, brand) -> int:

@@ -102,4 +102,8 @@ def post_deleted(post, words: list[str]) -> None:
     """A reply deleted on the platform: its follow-ups stay (the promise was made), its words go."""
     from .models import FollowUp
 
-    FollowUp.objects.filter(source_post_id=post.pk).exclude(text=DELETED_PROMISE).update(text=DELETED_PROMISE)
+    from .actions import erase_promise_quotes
+
+    mine = FollowUp.objects.filter(source_post_id=post.pk)
+    mine.exclude(text=DELETED_PROMISE).update(text=DELETED_PROMISE)
+    erase_promise_quotes(mine.values_list("pk", flat=True))

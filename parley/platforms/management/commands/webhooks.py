@@ -87,3 +87,9 @@ class Command(BaseCommand):
         if ids:
             search.optimise()  # SQLite: their words leave the search index's pages too
         self.stdout.write(f"{len(ids)} deleted posts scrubbed")
+        # Audit events of follow-ups promised in replies deleted before events stopped quoting them.
+        from parley.sla.actions import erase_promise_quotes
+        from parley.sla.models import FollowUp
+
+        quoted = FollowUp.objects.filter(source_post__is_deleted=True).values_list("pk", flat=True)
+        self.stdout.write(f"{erase_promise_quotes(list(quoted))} audit events lost a deleted reply's promise")
