@@ -98,7 +98,7 @@ def accept_polled_mail(channel: ChannelAccount, body: bytes, now: datetime, erro
         return WebhookDelivery.objects.get(platform=family, key=key), False
 
 
-_FINISHED = ["state", "summary", "error", "processed_at"]
+_FINISHED = ["state", "summary", "error", "processed_at", "carried_indexed"]
 
 
 def _set_finished(delivery: WebhookDelivery, state: str, summary: dict, error: str, now: datetime) -> None:

@@ -36,10 +36,10 @@ from parley.inbox.importers.state import live
 from parley.inbox.ingest import LEGACY_ID_CHARS, MAX_ID_CHARS, digested_id, id_forms, validate
 from parley.inbox.models import Post
 
-from . import actions
+from . import actions, scrub
 from .base import Deleted, Ignored, NewPost
 from .models import ChannelAccount, Tombstone, WebhookDelivery
-from .processing import Run, begin
+from .processing import Run, begin, tombstone_forms
 
 log = logging.getLogger(__name__)
 ACTOR = "webhook"  # as processing's ingest_post calls name it
@@ -121,11 +121,13 @@ class Batch:
         return True
 
     def _read_tombstones(self, runs: list[Run]) -> None:
+        """The deletions of every post the batch's deliveries carry (new, edited, liked), read once:
+        they decide which new posts are stored deleted and which bodies are redacted when finished.
+        One made by another worker meanwhile is seen under the lock when a group is written; its own
+        scrub finds the bodies of this batch (queued until finished, listed once finished)."""
         forms = set()
         for run in runs:
-            for event in run.events:
-                if isinstance(event, NewPost):
-                    forms.update(id_forms(str(event.post.platform_id or "").strip()))
+            forms.update(tombstone_forms(run.events))
         forms = sorted(forms)
         size = in_list_size()
         for start in range(0, len(forms), size):
@@ -144,15 +146,19 @@ class Batch:
         try:
             with transaction.atomic():
                 self._write(items)
-                actions.finish_deliveries([(run.delivery, *run.outcome()) for run in done])
-        except Exception:  # noqa: BLE001 - undone: each post alone, as processing.process would
-            log.exception("writing %s new posts together failed; each is applied alone", len(items))
+                self._finish(done)
+        except Exception as error:  # noqa: BLE001 - undone: each post alone, as processing.process would
+            if isinstance(error, _DeletedMeanwhile):
+                log.info("%s: its new posts are applied alone", error)
+            else:
+                log.exception("writing %s new posts together failed; each is applied alone", len(items))
             for run, counts in before.values():
                 run.counts = counts
             for item in items:
                 item.run.apply(item.channel, item.event)
             try:
-                actions.finish_deliveries([(run.delivery, *run.outcome()) for run in done])
+                with transaction.atomic():
+                    self._finish(done, fresh=True)
             except Exception:  # noqa: BLE001 - e.g. the database went away; these stay queued
                 log.exception("%s webhook deliveries could not be finished", len(done))
                 self.states["failed"] += len(done)
@@ -160,7 +166,32 @@ class Batch:
         for run in done:
             self.states[run.delivery.state] += 1
 
+    def _finish(self, done: list[Run], fresh: bool = False) -> None:
+        """List the posts each body carries and finish the deliveries (with the tombstones read for the
+        batch, or, after a group was undone because of a deletion meanwhile, read again)."""
+        scrub.index_carried([(run.delivery, run.carried()) for run in done])
+        tombstones = None if fresh else self.tombstones
+        actions.finish_deliveries([(run.delivery, *run.outcome(tombstones)) for run in done])
+
+    def _deleted_meanwhile(self, items: list[_Item]) -> None:
+        """Under the locks a deletion also takes (scrub.hold), check that none of the group's posts
+        was deleted since the batch read its tombstones; if one was, the group is undone and each
+        post applied alone (stored deleted)."""
+        scrub.hold((item.channel.brand_id, item.event.post.platform, item.event.post.platform_id) for item in items)
+        wanted = {(item.channel.brand_id, item.event.post.platform, form[:MAX_ID_CHARS]) for item in items
+                  for form in id_forms(item.event.post.platform_id)}
+        forms = sorted({form for _, _, form in wanted})
+        size = in_list_size()
+        for start in range(0, len(forms), size):
+            found = set(Tombstone.objects.filter(platform_id__in=forms[start:start + size])
+                        .values_list("brand_id", "platform", "platform_id"))
+            if found & wanted:
+                self.tombstones.update(found)
+                raise _DeletedMeanwhile(f"{len(found & wanted)} posts of a group were deleted on the platform meanwhile")
+
     def _write(self, items: list[_Item]) -> None:
+        if items:
+            self._deleted_meanwhile(items)
         by_brand: dict[int, list[_Item]] = {}
         for item in items:
             by_brand.setdefault(item.channel.brand_id, []).append(item)
@@ -188,6 +219,10 @@ class Batch:
             moved = {conv.pk for conv in threader.stored_merges} | {live(c).pk for c in threader.stored_merges}
             if moved:
                 signals.posts_moved(sorted(moved))
+
+
+class _DeletedMeanwhile(Exception):
+    pass
 
 
 def _stored_under_digest(brand_id: int, group: list[_Item]) -> set[tuple[str, str]]:

@@ -103,6 +103,9 @@ class WebhookDelivery(models.Model):
     summary = models.JSONField(default=dict, blank=True)
     attempts = models.PositiveIntegerField(default=0)
     processed_at = models.DateTimeField(null=True, blank=True)
+    # The posts it carries are listed in CarriedPost (written when it was processed, or by the
+    # backfill of `parley webhooks scrub-deleted`); a deletion scans only bodies not listed yet.
+    carried_indexed = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["-received_at", "-id"]
@@ -167,6 +170,20 @@ class Tombstone(models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["brand", "platform", "platform_id"], name="tombstone_unique")
+        ]
+
+
+class CarriedPost(models.Model):
+    """A post whose words a stored webhook body may hold (the post itself, a like's or a quote's
+    copy, an edit, a reply naming it): a deletion redacts exactly the bodies listed under its id."""
+
+    delivery = models.ForeignKey(WebhookDelivery, on_delete=models.CASCADE, related_name="+")
+    family = models.CharField(max_length=20)  # the delivery's webhook family: "x", "meta", "email"
+    platform_id = models.CharField(max_length=512)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["family", "platform_id", "delivery"], name="carried_post_unique")
         ]
 
 

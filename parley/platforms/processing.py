@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from parley.inbox import actions as inbox
-from parley.inbox.ingest import AuthorData, IncomingPost, id_forms
+from parley.inbox.ingest import MAX_ID_CHARS, AuthorData, IncomingPost, id_forms
 from parley.inbox.models import Post
 
 from . import actions, adapters, scrub
@@ -82,11 +82,16 @@ class Run:
         self.counts["invalid"] += 1
         self.errors.append(f"{type(event).__name__}: invalid post: {error}")
 
-    def outcome(self) -> tuple[str, dict, str]:
+    def carried(self) -> set[str]:
+        """The post ids its body names: listed (scrub.index_carried) so that a deletion finds it."""
+        return scrub.carried_ids(bytes(self.delivery.body), scrub.event_ids(self.events))
+
+    def outcome(self, tombstones: set | None = None) -> tuple[str, dict, str]:
         """(state, summary, error) to finish the delivery with; a body carrying a deleted post's words is
-        redacted first."""
+        redacted first. `tombstones`: the (brand id, platform, platform id) already read for a batch
+        (every post its deliveries carry), else they are read here."""
         if self.brands:
-            _redact_deleted(self.delivery, self.events, self.brands)
+            _redact_deleted(self.delivery, self.events, self.brands, tombstones)
         if self.unrouted:
             log.warning("webhook delivery %s names accounts no channel has: %s", self.delivery.pk,
                         ", ".join(sorted(self.unrouted)))
@@ -127,7 +132,9 @@ def process(delivery: WebhookDelivery, channels: dict | None = None) -> WebhookD
         return delivery
     for channel, event in run.targets(channels):
         run.apply(channel, event)
-    actions.finish_delivery(delivery, *run.outcome())
+    with transaction.atomic():
+        scrub.index_carried([(delivery, run.carried())])
+        actions.finish_delivery(delivery, *run.outcome())
     return delivery
 
 
@@ -145,18 +152,27 @@ def _carried(events: list[Event]) -> dict[tuple[str, str], list[str]]:
     return carried
 
 
-def _redact_deleted(delivery: WebhookDelivery, events: list[Event], brands: set[int]) -> None:
+def tombstone_forms(events: list[Event]) -> set[str]:
+    """Every form under which a deletion of a post the events carry is remembered."""
+    return {form[:MAX_ID_CHARS] for _, platform_id in _carried(events) for form in id_forms(str(platform_id).strip())}
+
+
+def _redact_deleted(delivery: WebhookDelivery, events: list[Event], brands: set[int],
+                    tombstones: set | None = None) -> None:
     """A delivery that carries a post the platform deleted (it arrived after the deletion, or is a
     redelivery, an edit, a like of it) keeps no copy of that post's words (scrub.py)."""
     carried = _carried(events)
     if not carried:
         return
-    gone = set(
-        Tombstone.objects.filter(brand_id__in=brands, platform__in={p for p, _ in carried},
-                                 platform_id__in={i for _, i in carried})
-        .values_list("platform", "platform_id")
-    )
-    gone &= set(carried)
+    if tombstones is None:
+        tombstones = set(
+            Tombstone.objects.filter(brand_id__in=brands, platform__in={p for p, _ in carried},
+                                     platform_id__in=tombstone_forms(events))
+            .values_list("brand_id", "platform", "platform_id")
+        )
+    gone = {(platform, platform_id) for platform, platform_id in carried
+            if any((brand, platform, form[:MAX_ID_CHARS]) in tombstones for brand in brands
+                   for form in id_forms(str(platform_id).strip()))}
     if gone:
         scrub.redact_delivery(delivery, [i for _, i in gone], [t for key in gone for t in carried[key]])
 
@@ -195,6 +211,7 @@ def apply(channel: ChannelAccount, event: Event, first_time: bool = True) -> str
         return "edited"
     if isinstance(event, Deleted):
         at = event.at or timezone.now()
+        scrub.hold([(channel.brand_id, event.platform, event.platform_id)])
         actions.remember_deletion(channel, event.platform, event.platform_id, at)
         post = _stored(channel, event.platform, event.platform_id)
         if post is None:
@@ -246,6 +263,7 @@ def _new_post(channel: ChannelAccount, post: IncomingPost, own: bool) -> str:
         if outcome:
             return outcome
         post.author = None  # the brand wrote it (on the platform, outside Parley)
+    scrub.hold([(channel.brand_id, post.platform, post.platform_id)])  # a deletion racing it waits, or is seen
     tomb = Tombstone.objects.filter(
         brand=channel.brand, platform=post.platform, platform_id__in=id_forms(post.platform_id)
     ).first()

@@ -123,3 +123,35 @@ def redact_body(body: bytes, ids: Iterable[str], texts: Iterable[str] = ()) -> b
     if redacted == parsed:
         return body
     return json.dumps(redacted, ensure_ascii=False).encode()
+
+
+def _id_value(key: str, value) -> str:
+    if isinstance(value, bool) or not isinstance(value, (str, int)):
+        return ""
+    if key in OWN_ID_KEYS or key.endswith("_id") or key.endswith("_id_str"):
+        return str(value)
+    return ""
+
+
+def named_ids(value) -> set[str]:
+    """Every post id a payload names: each id-like value (`id_str`, `mid`, `in_reply_to_status_id_str`,
+    `post_id`, ...) of every object in it, and an X edit's history. `redact_value` can change a
+    payload for a deletion only if the payload names the deleted post (its object, or a copy of its
+    words in a payload that names it), so a deletion needs to look at these payloads only."""
+    found: set[str] = set()
+
+    def walk(node):
+        if isinstance(node, dict):
+            found.update(filter(None, (_id_value(key, v) for key, v in node.items())))
+            history = node.get("edit_history")
+            if isinstance(history, dict):
+                found.update(str(i) for i in [history.get("initial_tweet_id"), *(history.get("edit_tweet_ids") or [])]
+                             if i)
+            for v in node.values():
+                walk(v)
+        elif isinstance(node, list):
+            for v in node:
+                walk(v)
+
+    walk(value)
+    return found

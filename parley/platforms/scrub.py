@@ -9,15 +9,19 @@ letter stays a dead letter, and replays into the empty, deleted post.
 
 from __future__ import annotations
 
+import hashlib
+import json
 from datetime import datetime, timedelta
 from typing import Iterable
 
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import Q
 from django.db.models.expressions import RawSQL
 
+from parley.inbox.ingest import MAX_ID_CHARS, id_forms
+
 from . import redact
-from .models import WebhookDelivery
+from .models import CarriedPost, WebhookDelivery
 
 # The webhook family whose bodies may carry a post of each platform.
 FAMILIES = {"x": "x", "facebook": "meta", "instagram": "meta", "email": "email"}
@@ -34,18 +38,113 @@ def _holds(column: str, needle):
     return RawSQL(f"instr({column}, %s)", [needle])
 
 
-def deliveries_naming(platform: str, platform_id: str, since: datetime):
-    """Stored bodies that may carry the post: of its platform's family, naming its id, received since
-    `since` (or waiting: queued and dead letters, whenever received)."""
+def hold(posts: Iterable[tuple[int, str, str]]) -> None:
+    """Take, until the transaction ends, the locks that a post's write and its deletion both take:
+    one per (brand id, platform, platform id) of `posts`.
+
+    Without them two workers on PostgreSQL could each miss the other's uncommitted row: one checks
+    for a tombstone (none yet) and writes the post, the other writes the tombstone and looks for the
+    post (not there yet), and the words stay. Holding the lock, the second waits for the first to
+    commit and then sees its row. They are taken in one order (sorted), so two batches cannot wait
+    for each other. SQLite needs none: its transactions (IMMEDIATE) take the database's write lock
+    when they begin, so writers run one at a time."""
+    if connection.vendor != "postgresql":
+        return
+    keys = sorted({_lock_key(brand_id, platform, form) for brand_id, platform, platform_id in posts
+                   for form in id_forms(str(platform_id))})
+    if keys:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT count(pg_advisory_xact_lock(k)) FROM (SELECT unnest(%s::bigint[]) AS k ORDER BY 1) s",
+                           [keys])
+
+
+def _lock_key(brand_id: int, platform: str, platform_id: str) -> int:
+    digest = hashlib.blake2b(f"{brand_id}:{platform}:{platform_id[:MAX_ID_CHARS]}".encode(), digest_size=8).digest()
+    return int.from_bytes(digest, "big", signed=True)
+
+
+def carried_ids(body: bytes, event_ids: Iterable[str] = ()) -> set[str]:
+    """The post ids a delivery's body names (redact.named_ids; none in a body that is not JSON), and
+    `event_ids`, those its parsed events carry (a mail's Message-ID)."""
+    try:
+        ids = redact.named_ids(json.loads(body))
+    except (ValueError, UnicodeDecodeError, RecursionError):
+        ids = set()
+    ids.update(str(i) for i in event_ids)
+    return {i[:MAX_ID_CHARS] for i in ids if i}
+
+
+def index_carried(listed: list[tuple[WebhookDelivery, set[str]]]) -> None:
+    """List which posts each delivery carries (one INSERT for all); each is marked listed in memory,
+    written with its finish (`actions.finish_deliveries`)."""
+    rows = []
+    for delivery, ids in listed:
+        family = delivery.platform.partition(":")[0]
+        rows += [CarriedPost(delivery_id=delivery.pk, family=family, platform_id=i) for i in sorted(ids)]
+        delivery.carried_indexed = True
+    CarriedPost.objects.bulk_create(rows, batch_size=500, ignore_conflicts=True)
+
+
+def deliveries_naming(platform: str, platform_id: str, since: datetime) -> list[int]:
+    """Ids of the stored bodies that may carry the post: those listed under its id (CarriedPost), and
+    those not listed yet (stored before the list existed, queued, dead) of its platform's family
+    that name its id, received since `since` (or waiting: queued and dead letters, whenever received).
+
+    The scan runs first: a body a worker lists and finishes between the two statements is found by
+    the second (on PostgreSQL each statement sees what was committed when it began)."""
     family = FAMILIES.get(platform)
     if family is None or not platform_id:
-        return WebhookDelivery.objects.none()
-    return (
-        WebhookDelivery.objects.filter(Q(platform=family) | Q(platform__startswith=f"{family}:"))
+        return []
+    unlisted = (
+        WebhookDelivery.objects.filter(carried_indexed=False)
+        .filter(Q(platform=family) | Q(platform__startswith=f"{family}:"))
         .filter(Q(received_at__gte=since) | Q(state__in=[WebhookDelivery.State.QUEUED, WebhookDelivery.State.DEAD]))
         .annotate(names_it=_holds("body", platform_id.encode()))
         .filter(names_it__gt=0)
     )
+    found = set(unlisted.values_list("pk", flat=True))
+    forms = {form[:MAX_ID_CHARS] for form in id_forms(platform_id)}
+    found.update(CarriedPost.objects.filter(family=family, platform_id__in=forms).values_list("delivery_id", flat=True))
+    return sorted(found)
+
+
+def backfill_carried(chunk: int = 500, progress=None) -> int:
+    """List the posts of processed and dead deliveries stored before the list existed, `chunk` a
+    transaction; how many were listed. A body no parser reads is listed by the ids its JSON names."""
+    from . import adapters
+    from .base import ParseError
+
+    done = 0
+    while True:
+        batch = list(WebhookDelivery.objects.filter(carried_indexed=False).exclude(state=WebhookDelivery.State.QUEUED)
+                     .order_by("pk").only("pk", "platform", "body")[:chunk])
+        if not batch:
+            return done
+        listed = []
+        for delivery in batch:
+            body = bytes(delivery.body)
+            try:
+                events = adapters.parser(delivery.platform.partition(":")[0])(body)
+            except (ParseError, KeyError):
+                events = []
+            listed.append((delivery, carried_ids(body, event_ids(events))))
+        with transaction.atomic():
+            index_carried(listed)
+            WebhookDelivery.objects.filter(pk__in=[d.pk for d in batch]).update(carried_indexed=True)
+        done += len(batch)
+        if progress is not None:
+            progress(len(batch))
+
+
+def event_ids(events) -> list[str]:
+    """The ids of the posts parsed events name (new, edited, deleted, liked)."""
+    out = []
+    for event in events:
+        post = getattr(event, "post", None)
+        value = getattr(post, "platform_id", None) if post is not None else getattr(event, "platform_id", None)
+        if value:
+            out.append(str(value))
+    return out
 
 
 def redact_delivery(delivery: WebhookDelivery, ids: Iterable[str], words: Iterable[str]) -> bool:
@@ -66,8 +165,10 @@ def scrub_bodies(platform: str, platform_id: str, words: Iterable[str], since: d
     """Every stored body that carries the post, redacted; how many changed."""
     words = list(words)
     changed = 0
-    for delivery in deliveries_naming(platform, platform_id, since).only("pk", "body", "summary").iterator(chunk_size=100):
-        changed += redact_delivery(delivery, [platform_id], words)
+    ids = deliveries_naming(platform, platform_id, since)
+    for start in range(0, len(ids), 100):
+        for delivery in WebhookDelivery.objects.filter(pk__in=ids[start:start + 100]).only("pk", "body", "summary"):
+            changed += redact_delivery(delivery, [platform_id], words)
     return changed
 
 

@@ -290,3 +290,138 @@ def test_every_model_tied_to_a_post_is_reviewed_for_deletion():
             if isinstance(field, wordy) and not field.choices and field.name not in reviewed and "*" not in reviewed:
                 missing.append(f"{model._meta.label_lower}.{field.name}")
     assert missing == [], f"{missing}: say what a platform deletion does to these columns (and erase them if they quote a post)"
+
+
+# --- a post and its deletion processed at once ----------------------------------------------------
+
+
+def test_a_deletion_committed_while_a_batch_holds_its_post_is_obeyed(x_channel, monkeypatch):
+    """The bad order, step by step: a batch reads the tombstones (none), another worker processes
+    the deletion (no post yet: it only remembers it), then the batch writes its group. The group's
+    check under the lock sees the tombstone: the post is stored deleted, its words nowhere."""
+    from parley.platforms.batching import Batch
+
+    [(post_delivery, _)] = actions.accept_deliveries([("x", _x(tweet_create_events=[
+        _tweet(), p.x_tweet("1800000000000000781", "@TwitterDev another one", BOB, T)]))])
+    [(deletion, _)] = actions.accept_deliveries([("x", _deletion())])
+    read = Batch._read_tombstones
+    meanwhile = []
+
+    def read_then_another_worker_deletes(self, runs):
+        read(self, runs)
+        if not meanwhile:
+            meanwhile.append(deletion)
+            Batch().process(list(WebhookDelivery.objects.filter(pk=deletion)))
+
+    monkeypatch.setattr(Batch, "_read_tombstones", read_then_another_worker_deletes)
+    processing.process_many([post_delivery])
+    assert meanwhile and WebhookDelivery.objects.get(pk=deletion).summary["deleted_before_arrival"] == 1
+    post = Post.objects.get(platform_id=TWEET_ID)
+    assert post.is_deleted and post.text == "" and post.raw is None
+    assert Post.objects.get(platform_id="1800000000000000781").text == "@TwitterDev another one"
+    delivery = WebhookDelivery.objects.get(pk=post_delivery)
+    assert delivery.state == WebhookDelivery.State.DONE and delivery.summary["created_deleted"] == 1
+    assert _everywhere(MARKER) == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_workers_a_post_and_its_deletion_at_once(x_channel, monkeypatch):
+    """Two threads, two connections: worker A has checked that the post is not deleted and is about
+    to write it; worker B processes the deletion then. B waits for A's lock, then finds the post and
+    erases it. (PostgreSQL: SQLite runs one writing transaction at a time.)"""
+    import threading
+    import time
+
+    from django.db import connection
+
+    from parley.inbox import actions as inbox
+
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite serialises writing transactions (IMMEDIATE)")
+    [(post_delivery, _)] = actions.accept_deliveries([("x", _x(tweet_create_events=[_tweet()]))])
+    [(deletion, _)] = actions.accept_deliveries([("x", _deletion())])
+    checked = threading.Event()
+    ingest = inbox.ingest_post
+
+    def slow_ingest(*args, **kwargs):  # worker A, between its tombstone check and its write
+        checked.set()
+        time.sleep(1.0)
+        return ingest(*args, **kwargs)
+
+    monkeypatch.setattr(inbox, "ingest_post", slow_ingest)
+    errors = []
+
+    def worker(pk, wait=None):
+        try:
+            if wait is not None:
+                assert wait.wait(10)
+            processing.process(WebhookDelivery.objects.get(pk=pk))
+        except Exception as error:  # noqa: BLE001 - reported below
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=worker, args=(post_delivery,)),
+               threading.Thread(target=worker, args=(deletion, checked))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert errors == []
+    assert WebhookDelivery.objects.get(pk=deletion).summary.get("deleted") == 1  # it found the post
+    post = Post.objects.get(platform_id=TWEET_ID)
+    assert post.is_deleted and post.text == "" and post.raw is None
+    assert find_everywhere(MARKER) == []
+
+
+# --- which bodies carry which posts (CarriedPost) -------------------------------------------------
+
+
+def test_a_deletion_finds_the_bodies_listed_under_its_post_whenever_received(client, x_channel):
+    from parley.platforms.models import CarriedPost
+
+    deliver(client, "x", _x(tweet_create_events=[_tweet()]))
+    first = WebhookDelivery.objects.get()
+    assert first.carried_indexed
+    assert {TWEET_ID, JANE["id_str"]} <= set(CarriedPost.objects.filter(delivery=first, family="x")
+                                             .values_list("platform_id", flat=True))
+    # Received long before the post's time (outside the old scan's window): found through the list.
+    WebhookDelivery.objects.filter(pk=first.pk).update(received_at=T - timedelta(days=30))
+    deliver(client, "x", _deletion())
+    assert _everywhere(MARKER) == []
+    assert WebhookDelivery.objects.get(pk=first.pk).summary["redacted_posts"] == [TWEET_ID]
+
+
+def test_bodies_stored_before_the_list_are_scanned_then_listed_by_the_command(client, x_channel):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from parley.platforms.models import CarriedPost
+
+    deliver(client, "x", _x(tweet_create_events=[_tweet()]))
+    deliver(client, "x", _x(tweet_create_events=[_tweet(text=f"other words {MARKER}x", tweet_id="1800000000000000782")]))
+    CarriedPost.objects.all().delete()  # as an older version left them
+    WebhookDelivery.objects.update(carried_indexed=False)
+    deliver(client, "x", _deletion())  # found by the scan of unlisted bodies
+    assert _everywhere("4111 was charged") == [] and find_everywhere(f"other words {MARKER}x")
+    out = StringIO()
+    call_command("webhooks", "scrub-deleted", stdout=out)
+    assert "2 stored deliveries listed by the posts they carry" in out.getvalue()  # the deletion's is
+    assert not WebhookDelivery.objects.filter(carried_indexed=False).exists()
+    assert CarriedPost.objects.filter(platform_id="1800000000000000782").count() == 1
+    deliver(client, "x", _deletion("1800000000000000782"))  # found through the list now
+    assert _everywhere(MARKER) == []
+
+
+def test_a_batch_reads_the_deletions_once_not_per_delivery(x_channel):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    ids = [pk for pk, _ in actions.accept_deliveries([
+        ("x", _x(tweet_create_events=[p.x_tweet(f"18000000000000009{n:02}", f"@TwitterDev hello {n}", BOB, T)]))
+        for n in range(6)])]
+    with CaptureQueriesContext(connection) as queries:
+        assert processing.process_many(ids) == {"done": 6}
+    reads = [q["sql"] for q in queries.captured_queries if "platforms_tombstone" in q["sql"]]
+    assert len(reads) == 2  # the batch's read, and the group's check under the lock

@@ -52,7 +52,9 @@ class Command(BaseCommand):
             if opts["days"] < 1:
                 raise CommandError("--days must be at least 1")
             cutoff = timezone.now() - timedelta(days=opts["days"])
-            deleted, _ = WebhookDelivery.objects.filter(state=WebhookDelivery.State.DONE, received_at__lt=cutoff).delete()
+            _, per_model = WebhookDelivery.objects.filter(state=WebhookDelivery.State.DONE,
+                                                          received_at__lt=cutoff).delete()
+            deleted = per_model.get(WebhookDelivery._meta.label, 0)  # not counting their CarriedPost rows
             self.stdout.write(f"{deleted} processed deliveries older than {opts['days']} days deleted")
             return
         qs = WebhookDelivery.objects.filter(state=WebhookDelivery.State.DEAD)
@@ -79,6 +81,14 @@ class Command(BaseCommand):
         from parley.inbox import search
         from parley.inbox.models import Post
 
+        from parley.platforms import scrub
+        from parley.platforms.models import WebhookDelivery
+
+        # Bodies stored before deletions looked posts up in a list: list their posts once.
+        unlisted = WebhookDelivery.objects.filter(carried_indexed=False).exclude(state=WebhookDelivery.State.QUEUED)
+        with tqdm(total=unlisted.count(), desc="deliveries listed", unit="delivery", disable=None) as bar:
+            listed = scrub.backfill_carried(progress=bar.update)
+        self.stdout.write(f"{listed} stored deliveries listed by the posts they carry")
         left = Post.objects.filter(is_deleted=True).filter(~Q(text="") | Q(raw__isnull=False))
         ids = list(left.values_list("pk", flat=True))
         for pk in tqdm(ids, desc="deleted posts", unit="post", disable=not ids):
