@@ -52,8 +52,9 @@ class Command(BaseCommand):
             if opts["days"] < 1:
                 raise CommandError("--days must be at least 1")
             cutoff = timezone.now() - timedelta(days=opts["days"])
+            # only("pk"): the cascade to their CarriedPost rows must not load every body into memory
             _, per_model = WebhookDelivery.objects.filter(state=WebhookDelivery.State.DONE,
-                                                          received_at__lt=cutoff).delete()
+                                                          received_at__lt=cutoff).only("pk").delete()
             deleted = per_model.get(WebhookDelivery._meta.label, 0)  # not counting their CarriedPost rows
             self.stdout.write(f"{deleted} processed deliveries older than {opts['days']} days deleted")
             return
