@@ -111,7 +111,12 @@ class WebhookDelivery(models.Model):
         ordering = ["-received_at", "-id"]
         verbose_name_plural = "webhook deliveries"
         constraints = [models.UniqueConstraint(fields=["platform", "key"], name="webhook_delivery_unique")]
-        indexes = [models.Index(fields=["state", "received_at"], name="webhook_state_received")]
+        indexes = [
+            models.Index(fields=["state", "received_at"], name="webhook_state_received"),
+            # The bodies a deletion still scans: not listed in CarriedPost (few once listed).
+            models.Index(fields=["received_at"], condition=models.Q(carried_indexed=False),
+                         name="webhook_unlisted_received"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.platform} delivery {self.pk} ({self.state})"

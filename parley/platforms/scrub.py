@@ -95,14 +95,15 @@ def deliveries_naming(platform: str, platform_id: str, since: datetime) -> list[
     family = FAMILIES.get(platform)
     if family is None or not platform_id:
         return []
-    unlisted = (
-        WebhookDelivery.objects.filter(carried_indexed=False)
-        .filter(Q(platform=family) | Q(platform__startswith=f"{family}:"))
-        .filter(Q(received_at__gte=since) | Q(state__in=[WebhookDelivery.State.QUEUED, WebhookDelivery.State.DEAD]))
-        .annotate(names_it=_holds("body", platform_id.encode()))
-        .filter(names_it__gt=0)
-    )
-    found = set(unlisted.values_list("pk", flat=True))
+    of_family = Q(platform=family) | Q(platform__startswith=f"{family}:")
+    found = set()
+    # Two scans, each served by an index: unlisted since `since` (webhook_unlisted_received) and
+    # waiting (webhook_state_received).
+    for scope in (Q(carried_indexed=False, received_at__gte=since),
+                  Q(state__in=[WebhookDelivery.State.QUEUED, WebhookDelivery.State.DEAD])):
+        found.update(WebhookDelivery.objects.filter(scope).filter(of_family)
+                     .annotate(names_it=_holds("body", platform_id.encode())).filter(names_it__gt=0)
+                     .order_by().values_list("pk", flat=True))
     forms = {form[:MAX_ID_CHARS] for form in id_forms(platform_id)}
     found.update(CarriedPost.objects.filter(family=family, platform_id__in=forms).values_list("delivery_id", flat=True))
     return sorted(found)

@@ -46,3 +46,45 @@ def test_bodies_that_do_not_hold_it_are_returned_byte_for_byte():
     assert redact.redact_body(body, ["7"], ["words"]) is body
     assert json.loads(redact.redact_body(b'{"mid": "7", "text": "words"}', ["7"])) == {"mid": "7", "text": ""}
     assert redact.redact_body(b"Subject: x\r\n\r\nsecret words here", [], ["secret words"]) == b"Subject: x\r\n\r\n here"
+
+
+def test_named_ids_lists_every_post_a_payload_could_hold_words_of():
+    like = {"for_user_id": "1", "favorite_events": [{"id": "fav1", "favorited_status": {
+        "id_str": "7", "text": "my card", "user": {"id_str": "42"}, "in_reply_to_status_id_str": "6",
+        "quoted_status": {"id_str": "8", "text": "quoted"}}}]}
+    assert {"7", "6", "8", "42", "1", "fav1"} <= redact.named_ids(like)
+    edited = {"id_str": "20", "text": "new", "edit_history": {"initial_tweet_id": "7", "edit_tweet_ids": ["7", "20"]}}
+    assert redact.named_ids(edited) == {"7", "20"}
+    meta = {"entry": [{"changes": [{"value": {"comment_id": "P_C", "post_id": "P", "message": "hi", "verb": "add"}}]}]}
+    assert redact.named_ids(meta) == {"P_C", "P"}
+    # Whatever a deletion can blank is named: redacting by an id not listed changes nothing.
+    for payload in (like, edited, meta):
+        assert redact.redact_value(payload, ["nope"]) == payload
+        for i in redact.named_ids(payload):
+            assert isinstance(i, str) and i
+    assert redact.named_ids({"text": "no ids", "count": 3, "flag": True}) == set()
+
+
+def test_on_every_fixture_a_deletion_can_change_a_body_only_through_an_id_it_names():
+    """The list of carried posts (CarriedPost) is built from named_ids: a deletion of any other id
+    must leave the body as it is, or a deletion would miss a body that holds the words."""
+    from pathlib import Path
+
+    def leaves(node):
+        if isinstance(node, dict):
+            for value in node.values():
+                yield from leaves(value)
+        elif isinstance(node, list):
+            for value in node:
+                yield from leaves(value)
+        elif isinstance(node, (str, int)) and not isinstance(node, bool):
+            yield str(node)
+
+    checked = 0
+    for path in sorted((Path(__file__).parent / "payloads").glob("*.json")):
+        payload = json.loads(path.read_text())
+        named = redact.named_ids(payload)
+        for candidate in set(leaves(payload)) - named:
+            assert redact.redact_value(payload, [candidate]) == payload, (path.name, candidate)
+            checked += 1
+    assert checked > 100
