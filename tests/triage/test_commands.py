@@ -147,15 +147,18 @@ def _tune_settings(*args):
 def test_train_tuning_options_become_tune_settings():
     from parley.triage.training.finetune import TuneSettings
 
-    assert _tune_settings() is None and _tune_settings("--tune") is None  # today's defaults
+    assert _tune_settings() is None and _tune_settings("--tune") is None  # the defaults (the shipped recipe)
+    assert TuneSettings() == TuneSettings(tuned_layers=3, task_rows=4500, epochs=1.0)
     chosen = _tune_settings("--tune", "--profile", "accurate", "--tune-layers", "3", "--tune-rows", "4500",
                             "--tune-epochs", "1.5")
     assert chosen == TuneSettings(tuned_layers=3, task_rows=4500, epochs=1.5)
     assert _tune_settings("--tune", "--tune-layers", "6") == TuneSettings(tuned_layers=6)
+    assert _tune_settings("--tune-rows", "100") == TuneSettings(task_rows=100)  # accurate tunes by default
 
 
 @pytest.mark.parametrize("args, message", [
-    (("--tune-layers", "3"), "need --tune"),
+    (("--no-tune", "--tune-layers", "3"), "cannot go with --no-tune"),
+    (("--tune", "--no-tune"), "contradict"),
     (("--tune", "--tune-layers", "0"), "tuned layers must be 1 to 6, not 0"),
     (("--tune", "--tune-layers", "7"), "tuned layers must be 1 to 6, not 7"),
     (("--tune", "--tune-rows", "0"), "at least 1"),

@@ -116,7 +116,7 @@ def test_train_builds_a_working_accurate_profile(tmp_path):
 
     out = StringIO()
     call_command("train", "--data", str(shared_path("data")), "--profile", "accurate", "--limit", "150",
-                 "--out", str(tmp_path), stdout=out)
+                 "--no-tune", "--out", str(tmp_path), stdout=out)
     log = out.getvalue()
     assert "with the encoder" in log and "wrote" in log
     manifest = json.loads((tmp_path / "accurate" / "manifest.json").read_text())

@@ -1,8 +1,10 @@
 """The learned part of the `tone` check: a sentence classifier over MiniLM embeddings and n-grams.
 
-Each sentence of a draft is embedded by the triage `accurate` profile's frozen encoder
-(parley/triage/encoder.py: int8 ONNX MiniLM, CPU, offline; L2-normalised) and featurised with
-hashed character and word n-grams (parley/triage/features.py, TF-IDF over the buckets seen in
+Each sentence of a draft is embedded by the published MiniLM encoder, frozen (`models_data/encoder/`:
+int8 ONNX, run by parley/triage/encoder.py on CPU, offline; L2-normalised). It is the encoder the
+triage `accurate` profile shipped before its top layers were tuned on triage tasks; the tuned one
+read tone worse (out-of-fold recall 0.689 -> 0.643 at the same false-alarm rate), so tone keeps its
+own copy. Each sentence is also featurised with hashed character and word n-grams (parley/triage/features.py, TF-IDF over the buckets seen in
 training); a multinomial logistic head over both, with seven classes ("ok" and six kinds of
 tone problem), scores it. A sentence's score is 1 - p(ok); above the shipped threshold it is a
 tone problem of its most likely kind.
@@ -26,7 +28,7 @@ from pathlib import Path
 import numpy as np
 
 HEAD_FILE = Path(__file__).resolve().parent / "models_data" / "tone.npz"
-ENCODER_DIR = Path(__file__).resolve().parents[2] / "triage" / "models_data" / "accurate"
+ENCODER_DIR = Path(__file__).resolve().parent / "models_data" / "encoder"  # frozen MiniLM, not triage's tuned one
 OK = "ok"
 # A draft's sentences scored at most (drafts are checked on their first 10,000 characters; a reply
 # rarely has more than a dozen sentences). Sentences past this are left to the rules.

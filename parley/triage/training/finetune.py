@@ -43,10 +43,10 @@ class TuneSettings:
     epochs: float = 1.0
     batch_size: int = 32
     max_tokens: int = 64
-    tuned_layers: int = 1  # of MiniLM's 6; the others are frozen and their output cached
+    tuned_layers: int = 3  # of MiniLM's 6; the others are frozen and their output cached
     learning_rate: float = 1e-4  # the tuned layers
     head_learning_rate: float = 2e-3  # the task heads
-    task_rows: int = 3_000  # at most this many rows of a task (sentiment, offensive, hate), sampled
+    task_rows: int = 4_500  # at most this many rows of a task (sentiment, offensive, hate), sampled
     seed: int = 0
     threads: int = 2
 

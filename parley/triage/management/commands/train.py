@@ -26,15 +26,18 @@ class Command(BaseCommand):
         parser.add_argument("--out", default=None, help="Write here instead of the shipped models folder.")
         parser.add_argument("--limit", type=int, default=None, help="Read at most N rows of each source (a quick trial).")
         parser.add_argument("--tune", action="store_true",
-                            help="accurate profile: fine-tune the encoder's top layers on the training splits first "
-                                 "(lower layers cached once; about 25 minutes on 2 busy CPU cores). With --encoder DIR: "
+                            help="accurate profile (its default): fine-tune the encoder's top layers on the training "
+                                 "splits first (lower layers cached once; about 25 minutes on 2 CPU cores). With --encoder DIR: "
                                  "tune into DIR when it has no encoder.onnx yet (tuned-on.json lists the texts), or reuse "
                                  "the tuned encoder there, leaving the posts it was tuned on out of every figure.")
+        parser.add_argument("--no-tune", action="store_true",
+                            help="accurate profile: use MiniLM frozen, as published (the models shipped before "
+                                 "2026-11-23's tuned encoder)")
         parser.add_argument("--tune-layers", type=int, default=None, metavar="N",
-                            help="with --tune: how many of the encoder's top layers to tune (default 1 of 6; the "
+                            help="with --tune: how many of the encoder's top layers to tune (default 3 of 6; the "
                                  "lower ones are frozen and their output cached once)")
         parser.add_argument("--tune-rows", type=int, default=None, metavar="N",
-                            help="with --tune: at most N training rows a task (default 3000)")
+                            help="with --tune: at most N training rows a task (default 4500)")
         parser.add_argument("--tune-epochs", type=float, default=None, metavar="X",
                             help="with --tune: passes over the tuning rows (default 1; fractions allowed)")
         parser.add_argument("--encoder", default=None,
@@ -82,7 +85,8 @@ class Command(BaseCommand):
             try:
                 trained = train(data, profile, limit=opts["limit"], extra=extra, log=self.stdout.write, heads=heads,
                                 base=base,
-                                tune=True if opts["tune"] else None, tune_settings=tune_settings,
+                                tune=False if opts["no_tune"] else (True if opts["tune"] else None),
+                                tune_settings=tune_settings,
                                 encoder_dir=Path(opts["encoder"]) if opts["encoder"] else None,
                                 embeddings_cache=Path(opts["embeddings_cache"]) if opts["embeddings_cache"] else None,
                                 encoder_threads=opts["encoder_threads"])
@@ -101,10 +105,12 @@ class Command(BaseCommand):
         chosen = {field: opts[option] for option, field in
                   (("tune_layers", "tuned_layers"), ("tune_rows", "task_rows"), ("tune_epochs", "epochs"))
                   if opts.get(option) is not None}
+        if opts["tune"] and opts["no_tune"]:
+            raise CommandError("--tune and --no-tune contradict each other")
         if not chosen:
             return None
-        if not opts["tune"]:
-            raise CommandError("--tune-layers, --tune-rows and --tune-epochs need --tune")
+        if opts["no_tune"]:
+            raise CommandError("--tune-layers, --tune-rows and --tune-epochs cannot go with --no-tune")
         if opts["profile"] == "fast":
             raise CommandError("--tune applies to the accurate profile only")
         from parley.triage.training.finetune import settings_from
