@@ -140,6 +140,7 @@ class InboxFilter:
     severity_min: int | None = None
     troll: bool | None = None
     private_data: bool | None = None
+    needs_response: bool | None = None  # a customer post needs an answer (summary.NEEDS_RESPONSE_MIN), or not
     topic: str = ""
     language: str = ""
     sla: str = ""  # "breached" or "due_1h" (SLA_FILTERS)
@@ -147,7 +148,8 @@ class InboxFilter:
     @property
     def triage_filtered(self) -> bool:
         return bool(self.intent or self.sentiment or self.outcome or self.severity_min is not None
-                    or self.troll is not None or self.private_data is not None or self.topic or self.language)
+                    or self.troll is not None or self.private_data is not None or self.needs_response is not None
+                    or self.topic or self.language)
 
     @classmethod
     def from_params(cls, params) -> "InboxFilter":
@@ -182,6 +184,7 @@ class InboxFilter:
             severity_min=_int("severity_min") if _int("severity_min") in (1, 2, 3, 4) else None,
             troll=_yes_no(params.get("troll")),
             private_data=_yes_no(params.get("private_data")),
+            needs_response=_yes_no(params.get("needs_response")),
             topic=topic if _TOPIC.match(topic) else "",
             language=language if _LANGUAGE.match(language) else "",
         )
@@ -251,6 +254,7 @@ def conversations(user, brand, f: InboxFilter, now: datetime | None = None) -> I
         triage_q = conversation_filter(
             intent=f.intent, sentiment=f.sentiment, outcome=f.outcome, severity_min=f.severity_min,
             troll=f.troll, private_data=f.private_data, topic=f.topic, language=f.language,
+            needs_response=f.needs_response,
         )
         if triage_q is not None:
             qs = qs.filter(triage_q)
