@@ -23,7 +23,7 @@ from parley.triage.labels import INTENTS, OUTCOMES, SENTIMENTS
 from parley.triage.queries import conversation_filter
 
 from .access import visible_conversations
-from .models import ACTIVE_STATUSES, DONE_STATUSES, LISTED_STATUSES, Conversation, Status
+from .models import ACTIVE_STATUSES, DONE_STATUSES, LISTED_STATUSES, WAITING_IS_NULL, Conversation, Status
 from .search import conversation_ids_matching
 
 SORTS = {
@@ -32,8 +32,11 @@ SORTS = {
     "priority": ("-priority", F("waiting_since").asc(nulls_last=True), "id"),
     "recent": ("-last_post_at", "-id"),
     # Least SLA time left first: the stored next due time (parley.sla.stored), breached (earliest due)
-    # first; conversations with no running timer last, longest waiting first.
-    "sla": (F("sla_due_at").asc(nulls_last=True), F("waiting_since").asc(nulls_last=True), "last_post_at", "id"),
+    # first; conversations with no running timer last; ties longest waiting first, nobody waiting
+    # last (waiting_since NULLS LAST, spelt so that the index conv_active_sla gives the whole order
+    # on SQLite too: models.WAITING_IS_NULL).
+    "sla": (F("sla_due_at").asc(nulls_last=True), WAITING_IS_NULL.asc(), F("waiting_since").asc(), "last_post_at",
+            "id"),
 }
 # "breached": the first timer's due time has passed; "due_1h": it falls due within the hour, by the
 # clock (a business-hours timer with 30 minutes left at Friday's close is due on Monday).
