@@ -171,6 +171,9 @@ LIST_PARAMETERS = [
     _P("severity_min", int, enum=[1, 2, 3, 4], description="Complaint severity at least this (1-4)."),
     _P("troll", str, enum=["yes", "no"], description="A likely troll (troll probability of 0.5 or more), or not."),
     _P("private_data", str, enum=["yes", "no"], description="The customer posted private data, or not."),
+    _P("needs_response", str, enum=["yes", "no"],
+       description="A customer post needs a response (needs_response of 0.5 or more), or none does "
+                   "(a triaged post scored under 0.5)."),
     _P("topic", str, description="One of the brand's triage topics."),
     _P("language", str, description="ISO 639-1 code of a customer post, e.g. es."),
     _P("limit", int, description="Page size (default 50, at most 200)."),

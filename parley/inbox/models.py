@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.db.models.lookups import IsNull
 
 from parley.accounts.models import Brand, Team
 from parley.platforms.models import ChannelAccount, Platform
@@ -100,6 +101,13 @@ DONE_STATUSES = (Status.RESOLVED, Status.CLOSED)
 LISTED_STATUSES = ACTIVE_STATUSES + DONE_STATUSES
 
 
+# "waiting_since NULLS LAST" as a sort key after the first one: SQLite keeps NULLs first in an index
+# and can serve NULLS LAST only on the first ORDER BY term, so a later NULLS LAST term costs a sort of
+# every tie (USE TEMP B-TREE FOR RIGHT PART OF ORDER BY). Sorting by "waiting_since IS NULL", then
+# waiting_since, gives the same order on both databases and an index on that expression serves it.
+WAITING_IS_NULL = IsNull(models.F("waiting_since"), True)
+
+
 def _partial_indexes(group: str, statuses, tail: list[str], recent: bool) -> list[models.Index]:
     """Indexes for the inbox sorts (queries.SORTS) over conversations in `statuses`."""
     orders = {
@@ -107,17 +115,20 @@ def _partial_indexes(group: str, statuses, tail: list[str], recent: bool) -> lis
         "prio": ["-priority", "waiting_since", "id"],
         "recent": ["last_post_at", "id"] if recent else None,
         # Least SLA time left first (the stored next due time; queries.SORTS["sla"]), active only.
-        "sla": ["sla_due_at", "waiting_since", "last_post_at", "id"] if group == "active" else None,
+        "sla": ["sla_due_at", WAITING_IS_NULL, "waiting_since", "last_post_at", "id"] if group == "active" else None,
     }
-    return [
-        models.Index(
-            fields=["brand", *order, *[f for f in tail if f not in order and f"-{f}" not in order]],
-            condition=models.Q(status__in=statuses),
-            name=f"conv_{group}_{sort}",
-        )
-        for sort, order in orders.items()
-        if order
-    ]
+    out = []
+    for sort, order in orders.items():
+        if not order:
+            continue
+        columns = ["brand", *order, *[f for f in tail if f not in order and f"-{f}" not in order]]
+        condition, name = models.Q(status__in=statuses), f"conv_{group}_{sort}"
+        if all(isinstance(c, str) for c in columns):
+            out.append(models.Index(fields=columns, condition=condition, name=name))
+        else:  # an expression index (its plain columns as F())
+            out.append(models.Index(*[models.F(c) if isinstance(c, str) else c for c in columns],
+                                    condition=condition, name=name))
+    return out
 
 
 # Columns the inbox filters and access scopes test; carried in every list index.

@@ -23,7 +23,7 @@ from parley.triage.labels import INTENTS, OUTCOMES, SENTIMENTS
 from parley.triage.queries import conversation_filter
 
 from .access import visible_conversations
-from .models import ACTIVE_STATUSES, DONE_STATUSES, LISTED_STATUSES, Conversation, Status
+from .models import ACTIVE_STATUSES, DONE_STATUSES, LISTED_STATUSES, WAITING_IS_NULL, Conversation, Status
 from .search import conversation_ids_matching
 
 SORTS = {
@@ -32,8 +32,11 @@ SORTS = {
     "priority": ("-priority", F("waiting_since").asc(nulls_last=True), "id"),
     "recent": ("-last_post_at", "-id"),
     # Least SLA time left first: the stored next due time (parley.sla.stored), breached (earliest due)
-    # first; conversations with no running timer last, longest waiting first.
-    "sla": (F("sla_due_at").asc(nulls_last=True), F("waiting_since").asc(nulls_last=True), "last_post_at", "id"),
+    # first; conversations with no running timer last; ties longest waiting first, nobody waiting
+    # last (waiting_since NULLS LAST, spelt so that the index conv_active_sla gives the whole order
+    # on SQLite too: models.WAITING_IS_NULL).
+    "sla": (F("sla_due_at").asc(nulls_last=True), WAITING_IS_NULL.asc(), F("waiting_since").asc(), "last_post_at",
+            "id"),
 }
 # "breached": the first timer's due time has passed; "due_1h": it falls due within the hour, by the
 # clock (a business-hours timer with 30 minutes left at Friday's close is due on Monday).
@@ -140,6 +143,7 @@ class InboxFilter:
     severity_min: int | None = None
     troll: bool | None = None
     private_data: bool | None = None
+    needs_response: bool | None = None  # a customer post needs an answer (summary.NEEDS_RESPONSE_MIN), or not
     topic: str = ""
     language: str = ""
     sla: str = ""  # "breached" or "due_1h" (SLA_FILTERS)
@@ -147,7 +151,8 @@ class InboxFilter:
     @property
     def triage_filtered(self) -> bool:
         return bool(self.intent or self.sentiment or self.outcome or self.severity_min is not None
-                    or self.troll is not None or self.private_data is not None or self.topic or self.language)
+                    or self.troll is not None or self.private_data is not None or self.needs_response is not None
+                    or self.topic or self.language)
 
     @classmethod
     def from_params(cls, params) -> "InboxFilter":
@@ -182,6 +187,7 @@ class InboxFilter:
             severity_min=_int("severity_min") if _int("severity_min") in (1, 2, 3, 4) else None,
             troll=_yes_no(params.get("troll")),
             private_data=_yes_no(params.get("private_data")),
+            needs_response=_yes_no(params.get("needs_response")),
             topic=topic if _TOPIC.match(topic) else "",
             language=language if _LANGUAGE.match(language) else "",
         )
@@ -251,6 +257,7 @@ def conversations(user, brand, f: InboxFilter, now: datetime | None = None) -> I
         triage_q = conversation_filter(
             intent=f.intent, sentiment=f.sentiment, outcome=f.outcome, severity_min=f.severity_min,
             troll=f.troll, private_data=f.private_data, topic=f.topic, language=f.language,
+            needs_response=f.needs_response,
         )
         if triage_q is not None:
             qs = qs.filter(triage_q)

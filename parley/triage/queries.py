@@ -96,7 +96,7 @@ RARE_FLAG = 20_000
 
 
 def conversation_filter(*, intent="", sentiment="", outcome="", severity_min=None, troll=None,
-                        private_data=None, topic="", language=""):
+                        private_data=None, topic="", language="", needs_response=None):
     """A Q on conversations for the triage filters, or None when none is set.
 
     A conversation matches when one of its customer's posts matches every given
@@ -106,7 +106,8 @@ def conversation_filter(*, intent="", sentiment="", outcome="", severity_min=Non
     together (topic + severity, intent + topic, ...: summary.PAIRS) are one
     combined flag (each common, rare together). One flag alone (one filter, or
     one pair) is answered by that flag;
-    with several, or with "not a troll" / "no private data", one EXISTS over
+    with several, or with "not a troll" / "no private data" / "no response
+    needed", one EXISTS over
     the conversation's posts' triage checks that a single post matches them all.
     """
     from django.db.models import Exists, F, OuterRef, Q
@@ -114,7 +115,7 @@ def conversation_filter(*, intent="", sentiment="", outcome="", severity_min=Non
 
     from .labels import INTENTS, OUTCOMES, SENTIMENTS
     from .models import ConversationTriageFlag
-    from .summary import TROLL_MIN, required_flags
+    from .summary import NEEDS_RESPONSE_MIN, TROLL_MIN, required_flags
 
     q = Q()
     valid = {}
@@ -144,6 +145,12 @@ def conversation_filter(*, intent="", sentiment="", outcome="", severity_min=Non
     elif private_data is False:
         # Only posts triage read (a pending or failed post has not been looked at).
         q &= Q(private_data_posted=[], status__in=[PostTriage.Status.TRIAGED, PostTriage.Status.NOT_TRIAGED])
+    if needs_response is True:
+        q &= Q(needs_response__gte=NEEDS_RESPONSE_MIN)
+        valid["needs_response"] = True
+    elif needs_response is False:
+        # Only posts the models read (a pending, failed or not-triaged post has no answer to give).
+        q &= Q(needs_response__lt=NEEDS_RESPONSE_MIN, status=PostTriage.Status.TRIAGED)
     if topic:
         # Topics are a JSON list of names; match one whole name in its JSON text (works on
         # SQLite and PostgreSQL alike). Names are word characters, spaces and hyphens.

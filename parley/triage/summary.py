@@ -7,11 +7,12 @@ million posts took 230-340 ms a page for a rare flag (docs/benchmarks.md).
 
 A flag is a string: ``intent:complaint``, ``sentiment:negative``,
 ``outcome:refund``, ``outcome:unclear``, ``severity>=3`` (one per level up to
-the post's severity), ``troll``, ``private_data``, ``topic:<name, lower
-case>``, ``language:fr``, and the combined flags of the filter pairs agents
+the post's severity), ``troll``, ``private_data``, ``needs_response``,
+``topic:<name, lower case>``, ``language:fr``, and the combined flags of the filter pairs agents
 use together (PAIRS): ``severity>=3&topic:<name>``, ``intent:complaint&severity>=3``,
 ``intent:complaint&topic:<name>``, ``sentiment:negative&topic:<name>``,
-``intent:question&sentiment:negative``, ``intent:complaint&language:fr``, each
+``intent:question&sentiment:negative``, ``intent:complaint&language:fr``,
+``intent:question&needs_response``, each
 from one and the same post (two values can each be common but rare together,
 and the filter asks that one post has both). A conversation has a flag when
 any of its posts' stored triage has it (the same rows the filters always read;
@@ -35,10 +36,15 @@ from typing import Iterable, Mapping
 
 SEVERITY_LEVELS = (1, 2, 3, 4)
 TROLL_MIN = 0.5  # troll probability from which a post counts as a troll (the filter's threshold)
+# needs_response from which a post needs an answer: the threshold at which the post's triage shows
+# "needs reply" (display.WARN_AT); the score is a formula over intent and complaint, not calibrated
+# on labels of its own (docs/model-card.md), so no other value is better founded.
+NEEDS_RESPONSE_MIN = 0.5
+NEEDS_RESPONSE = "needs_response"  # its flag (no "&": it combines, after the intent, as a kind of its own)
 MAX_FLAG = 100  # models.ConversationTriageFlag.flag's length; longer topic names get no flag
 # The triage columns the flags are computed from.
 COLUMNS = ("intent", "sentiment", "desired_outcome", "outcome_unclear", "severity", "troll",
-           "private_data_posted", "topics", "language")
+           "private_data_posted", "topics", "language", "needs_response")
 
 
 def topic_flag(name: str) -> str:
@@ -48,12 +54,12 @@ def topic_flag(name: str) -> str:
 # The filter pairs that get a combined flag, in the order a filter with several values uses them
 # (required_flags): the rarest together first. Within a pair, the kinds are in KIND_ORDER.
 PAIRS = (("severity", "topic"), ("intent", "severity"), ("intent", "topic"), ("sentiment", "topic"),
-         ("intent", "language"), ("intent", "sentiment"))
+         ("intent", "language"), ("intent", "sentiment"), ("intent", "needs_response"))
 # A combined flag is "<first>&<second>" with its kinds in this order. Only a topic (a free name)
 # may contain "&", and it always comes last; the other values of a combined flag, and of the
 # plain intent, sentiment, outcome and language flags, never contain "&" (such values get no
 # flag: no filter accepts them), so a combined flag cannot collide with any other flag.
-KIND_ORDER = ("intent", "sentiment", "outcome", "severity", "language", "topic")
+KIND_ORDER = ("intent", "sentiment", "outcome", "severity", "language", "needs_response", "topic")
 
 
 def combined_flag(first: str, second: str) -> str:
@@ -71,6 +77,9 @@ def _pair_atoms(row: Mapping) -> dict[str, list[str]]:
             out.setdefault(prefix, []).append(f"{prefix}:{value}")
     if row.get("outcome_unclear") is True:
         out.setdefault("outcome", []).append("outcome:unclear")
+    needs_response = row.get("needs_response")
+    if needs_response is not None and needs_response >= NEEDS_RESPONSE_MIN:
+        out["needs_response"] = [NEEDS_RESPONSE]
     severity = row.get("severity")
     if severity is not None and severity >= SEVERITY_LEVELS[0]:
         out["severity"] = [f"severity>={level}" for level in SEVERITY_LEVELS if severity >= level]
@@ -97,11 +106,11 @@ def flags_of(row: Mapping) -> set[str]:
 
 
 def required_flags(*, intent="", sentiment="", outcome="", severity_min=None, troll=None, private_data=None,
-                   topic="", language="", pairs=PAIRS) -> list[str]:
+                   topic="", language="", needs_response=None, pairs=PAIRS) -> list[str]:
     """The flags a conversation must have to match these (already validated) filter values.
 
-    Only positive values have flags: "not a troll" and "no private data" are read
-    from the posts' triage (queries.conversation_filter). Two values of a pair
+    Only positive values have flags: "not a troll", "no private data" and "no
+    response needed" are read from the posts' triage (queries.conversation_filter). Two values of a pair
     in `pairs` are one combined flag (both from one post), not two; each value
     is used in one combined flag at most, the pairs tried in order.
     """
@@ -114,6 +123,8 @@ def required_flags(*, intent="", sentiment="", outcome="", severity_min=None, tr
     atoms = {kind: flags[-1] for kind, flags in _pair_atoms(row).items()}  # severity: its top level only
     if severity_min in SEVERITY_LEVELS:
         atoms["severity"] = f"severity>={severity_min}"
+    if needs_response is True:
+        atoms["needs_response"] = NEEDS_RESPONSE
     out = []
     for first, second in pairs:
         if first in atoms and second in atoms:

@@ -4,7 +4,7 @@
 the statement derives the same flags as `summary.flags_of` (the reference;
 tests/triage/test_summary_reference.py compares both) from the rows where
 they lie, and the flags never travel to the client. Its pieces are generated
-from the same constants (PAIRS, SEVERITY_LEVELS, TROLL_MIN, MAX_FLAG), so a new
+from the same constants (PAIRS, SEVERITY_LEVELS, TROLL_MIN, NEEDS_RESPONSE_MIN, MAX_FLAG), so a new
 pair needs no SQL written by hand. One statement serves PostgreSQL and SQLite;
 only their JSON functions and the list of conversation ids differ (DIALECTS).
 
@@ -20,7 +20,7 @@ Where SQL and Python could differ, the Python rule is followed exactly:
 
 from __future__ import annotations
 
-from .summary import MAX_FLAG, PAIRS, SEVERITY_LEVELS, TROLL_MIN
+from .summary import MAX_FLAG, NEEDS_RESPONSE, NEEDS_RESPONSE_MIN, PAIRS, SEVERITY_LEVELS, TROLL_MIN
 
 # The closed-vocabulary kinds: (kind, triage column); a value with "&" gets no flag (summary.KIND_ORDER).
 _TEXT_KINDS = (("intent", "intent"), ("sentiment", "sentiment"), ("outcome", "desired_outcome"),
@@ -85,12 +85,15 @@ def flags_insert_sql(vendor: str, *, flag_table: str, flag_conversation: str, fl
     return f"""
 WITH t AS (
     SELECT p.{post_conversation} AS c, tr.{triage_post} AS pid, tr.intent, tr.sentiment, tr.desired_outcome,
-           tr.outcome_unclear, tr.severity, tr.troll, tr.private_data_posted, tr.topics, tr.language
+           tr.outcome_unclear, tr.severity, tr.troll, tr.private_data_posted, tr.topics, tr.language,
+           tr.needs_response
     FROM {triage_table} tr JOIN {post_table} p ON p.{post_pk} = tr.{triage_post}
     WHERE p.{post_conversation} {d['in_ids']}
 ), atoms AS (
     {texts}
     UNION ALL SELECT t.c, t.pid, 'outcome', 'outcome:unclear' FROM t WHERE {d['is_true'].format(x='t.outcome_unclear')}
+    UNION ALL SELECT t.c, t.pid, 'needs_response', '{NEEDS_RESPONSE}' FROM t
+    WHERE t.needs_response >= {float(NEEDS_RESPONSE_MIN)!r}
     UNION ALL SELECT t.c, t.pid, 'severity', 'severity>=' || lv.level
     FROM t JOIN ({levels}) AS lv ON t.severity >= lv.level
     UNION ALL SELECT t.c, t.pid, 'topic', 'topic:' || {lowered}

@@ -50,7 +50,7 @@ def test_request_and_response_bodies_are_described(schema):
     names = {p["name"] for p in listing["parameters"]}
     assert names >= {"view", "status", "platform", "channel", "team", "assignee", "tag", "priority_min", "q",
                      "sort", "limit", "offset", "brand", "intent", "sentiment", "outcome", "severity_min", "troll",
-                     "private_data", "topic", "language"}
+                     "private_data", "needs_response", "topic", "language"}
     assert schema["components"]["securitySchemes"]["tokenAuth"]["type"] == "apiKey"
 
 

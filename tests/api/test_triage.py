@@ -113,6 +113,10 @@ def test_list_has_a_triage_summary_and_triage_filters(api, brand, channel, convs
     assert ids(severity_min=3, outcome="refund") == {convs["care"].pk}
     assert ids(troll="yes") == ids(private_data="yes") == ids(language="es") == {convs["billing"].pk}
     assert ids(topic="refund") == {convs["care"].pk}
+    set_triage(convs["billing"], intent="abuse", needs_response=0.2)
+    assert ids(needs_response="yes") == ids(intent="complaint", needs_response="yes") == {convs["care"].pk}
+    assert ids(needs_response="no") == {convs["billing"].pk}
+    assert ids(needs_response="perhaps") == ids()  # an unknown value is ignored, as the other filters do
     assert api["care_agent"].get(f"{BASE}/conversations/", {"troll": "yes"}).json()["results"] == []
 
 

@@ -13,16 +13,15 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
-import time
-import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
+
+from tests.serving import start_uvicorn, stop
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -38,6 +37,8 @@ ROOT = Path(__file__).resolve().parents[2]
 # PARLEY_SCREENSHOT_DIR at docs/screenshots to refresh the ones the README shows.
 SCREENSHOTS = Path(os.environ.get("PARLEY_SCREENSHOT_DIR", ROOT / "test-results" / "screenshots"))
 DESKTOP = {"width": 1366, "height": 900}
+# The served app's secret key (credentials stored for it are encrypted with a key derived from it).
+SECRET_KEY = "browser-tests-" + "k" * 40
 
 
 def pytest_collection_modifyitems(config, items):
@@ -47,12 +48,6 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.browser)
             if not Path(CHROMIUM).exists():
                 item.add_marker(pytest.mark.skip(reason=f"{CHROMIUM} missing: run scripts/ensure-system-deps"))
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _sqlite_settings(path: Path) -> dict:
@@ -117,7 +112,7 @@ def app_server(django_db_blocker):
         **os.environ,
         "PARLEY_DATA_DIR": str(tmp),
         "DATABASE_URL": f"sqlite:///{db_path}",
-        "PARLEY_SECRET_KEY": "browser-tests-" + "k" * 40,
+        "PARLEY_SECRET_KEY": SECRET_KEY,
         "PARLEY_DEBUG": "false",
         "PARLEY_LOG_LEVEL": "WARNING",
         "DJANGO_SETTINGS_MODULE": "parley.settings",
@@ -128,33 +123,12 @@ def app_server(django_db_blocker):
     app_db = AppDB(db_path, django_db_blocker)
     data = app_db.run(seed, timezone.now())
 
-    port = _free_port()
     log = open(tmp / "server.log", "w")
-    server = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "parley.asgi:application", "--host", "127.0.0.1", "--port", str(port),
-         "--lifespan", "off", "--timeout-graceful-shutdown", "1", "--log-level", "warning"],
-        env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
-    )
-    base_url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            urllib.request.urlopen(base_url + "/healthz", timeout=1).read()
-            break
-        except OSError:
-            if server.poll() is not None or time.monotonic() > deadline:
-                log.flush()
-                raise RuntimeError("uvicorn did not start:\n" + (tmp / "server.log").read_text())
-            time.sleep(0.1)
+    server, base_url = start_uvicorn(env, log, "--timeout-graceful-shutdown", "1")
     try:
         yield base_url, app_db, data
     finally:
-        server.terminate()
-        try:
-            server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
+        stop(server)
         log.close()
         app_db.close()
         shutil.rmtree(tmp, ignore_errors=True)

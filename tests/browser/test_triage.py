@@ -47,7 +47,26 @@ def test_badges_breakdown_and_filters_in_the_inbox(open_page, seeded, app_db, sc
     expect(page).to_have_url(re.compile(r"private_data=yes"))
     expect(dm).to_be_visible()
     expect(row).to_have_count(0)
+    # Needs a response: the active conversations where a customer post scored 0.5 or more.
+    page.get_by_label("Private data posted").select_option("")
+    page.get_by_label("Needs a response").select_option("yes")
+    expect(page).to_have_url(re.compile(r"needs_response=yes"))
+    expected, active = app_db.run(_needing_a_response)
+    assert 0 < len(expected) < active
+    rows = page.locator("#inbox-results .conv")
+    expect(rows).to_have_count(len(expected))
+    assert {int(i) for i in rows.evaluate_all("rows => rows.map(r => r.dataset.id)")} == expected
+    expect(row).to_have_count(0)  # Sunny's praise needs none
     assert page.evaluate("window.__sameDocument") is True
+
+
+def _needing_a_response():
+    from parley.inbox.models import ACTIVE_STATUSES, Conversation
+    from parley.triage.models import PostTriage
+
+    active = Conversation.objects.filter(brand__slug="lumen", status__in=ACTIVE_STATUSES)
+    needing = PostTriage.objects.filter(post__conversation__in=active, needs_response__gte=0.5)
+    return set(needing.values_list("post__conversation_id", flat=True)), active.count()
 
 
 def test_agent_corrects_triage_in_one_click(open_page, seeded, app_db, screenshot):

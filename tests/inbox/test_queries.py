@@ -41,16 +41,20 @@ def test_filters_sorting_and_counts(brand, channel, users, teams):
 def test_triage_filter_parameters_are_parsed_leniently():
     f = queries.InboxFilter.from_params(QueryDict(
         "intent=Complaint&sentiment=negative&outcome=account_access&severity_min=2&troll=yes&private_data=no"
-        "&topic=late%20delivery&language=ES"
+        "&topic=late%20delivery&language=ES&needs_response=Yes"
     ))
     assert (f.intent, f.sentiment, f.outcome, f.severity_min) == ("complaint", "negative", "account_access", 2)
     assert (f.troll, f.private_data, f.topic, f.language) == (True, False, "late delivery", "es")
+    assert f.needs_response is True
     assert f.triage_filtered
+    assert queries.InboxFilter.from_params(QueryDict("needs_response=no")).triage_filtered
     f = queries.InboxFilter.from_params(QueryDict(
         "intent=rage&sentiment=meh&outcome=world&severity_min=0&troll=maybe&private_data=&topic=%22%5D%25&language=e1"
+        "&needs_response=maybe"
     ))
     assert (f.intent, f.sentiment, f.outcome, f.severity_min, f.troll, f.private_data, f.topic, f.language) == (
         "", "", "", None, None, None, "", "")
+    assert f.needs_response is None
     assert not f.triage_filtered
     assert queries.InboxFilter.from_params(QueryDict("outcome=unclear")).outcome == "unclear"
 

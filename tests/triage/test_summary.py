@@ -35,7 +35,7 @@ def post(brand, channel, pid, text, author="a", reply_to=None, minutes=0):
 def test_flags_of_a_triage_row():
     row = {"intent": "complaint", "sentiment": "negative", "desired_outcome": "refund", "outcome_unclear": True,
            "severity": 3, "troll": 0.5, "private_data_posted": ["email"], "topics": ["Late Delivery", "app"],
-           "language": "en"}
+           "language": "en", "needs_response": 0.5}
     assert summary.flags_of(row) == {
         "intent:complaint", "sentiment:negative", "outcome:refund", "outcome:unclear", "severity>=1",
         "severity>=2", "severity>=3", "troll", "private_data", "topic:late delivery", "topic:app", "language:en",
@@ -43,7 +43,8 @@ def test_flags_of_a_triage_row():
         *(f"severity>={level}&topic:{name}" for level in (1, 2, 3) for name in ("late delivery", "app")),
         *(f"intent:complaint&severity>={level}" for level in (1, 2, 3)),
         "intent:complaint&topic:late delivery", "intent:complaint&topic:app", "sentiment:negative&topic:app",
-        "sentiment:negative&topic:late delivery", "intent:complaint&language:en", "intent:complaint&sentiment:negative"}
+        "sentiment:negative&topic:late delivery", "intent:complaint&language:en", "intent:complaint&sentiment:negative",
+        "needs_response", "intent:complaint&needs_response"}
     # A topic without severity (or severity without a topic) combines into nothing; a topic
     # name that looks like a combined flag cannot pass for one (a topic always comes last).
     assert summary.flags_of({"topics": ["refund"], "severity": 0}) == {"topic:refund"}
@@ -57,6 +58,14 @@ def test_flags_of_a_triage_row():
         "severity>=3&topic:refund", "intent:complaint", "troll"]
     assert summary.required_flags(intent="question", sentiment="negative", language="fr", outcome="unclear") == [
         "intent:question&language:fr", "sentiment:negative", "outcome:unclear"]
+    # Needs a response from NEEDS_RESPONSE_MIN (0.5) on; with an intent it is also a combined flag,
+    # the intent first; it joins a pair after the rarer ones do.
+    assert summary.flags_of({"needs_response": 0.4999, "intent": "praise"}) == {"intent:praise"}
+    assert summary.required_flags(intent="question", needs_response=True) == ["intent:question&needs_response"]
+    assert summary.required_flags(needs_response=True) == ["needs_response"]
+    assert summary.required_flags(intent="question", sentiment="negative", needs_response=True) == [
+        "intent:question&sentiment:negative", "needs_response"]
+    assert summary.required_flags(intent="question", needs_response=False) == ["intent:question"]
     # A pending row (defaults) has no flags; a low troll score, severity 0 and no private data add none.
     assert summary.flags_of({"intent": "", "severity": None, "troll": None, "topics": [], "outcome_unclear": None}) == set()
     assert summary.flags_of({"severity": 0, "troll": 0.49, "private_data_posted": []}) == set()

@@ -20,6 +20,7 @@ from datetime import timedelta
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db.models import Q
 from django.http import QueryDict
 
 from parley.inbox import actions, queries
@@ -36,6 +37,7 @@ FILTER_VALUES = {
     "severity_min": (1, 3, 4),
     "troll": ("yes", "no"),
     "private_data": ("yes", "no"),
+    "needs_response": ("yes", "no"),
     "topic": ("refund", "app", "late delivery", "ärger"),
     "language": ("fr",),
 }
@@ -58,6 +60,7 @@ def _random_triage(rng: random.Random, post) -> PostTriage:
         private_data_posted=rng.choice(([], [], ["email"])),
         topics=rng.sample(TOPICS, k=rng.choice((0, 1, 1, 2))),
         language=rng.choice(("en", "en", "fr", "")),
+        needs_response=rng.choice((None, 0.2, 0.49, 0.5, 0.95)),
     )
 
 
@@ -78,6 +81,12 @@ def _matches(t: PostTriage, params: dict) -> bool:
             if value == "yes" and not t.private_data_posted:
                 return False
             if value == "no" and (t.private_data_posted or t.status not in ("triaged", "not_triaged")):
+                return False
+        if name == "needs_response":
+            if value == "yes" and not (t.needs_response is not None and t.needs_response >= 0.5):
+                return False
+            if value == "no" and not (t.needs_response is not None and t.needs_response < 0.5
+                                      and t.status == "triaged"):
                 return False
         if name == "topic" and value.lower() not in {n.lower() for n in t.topics}:
             return False
@@ -213,8 +222,11 @@ def test_the_command_rebuilds_one_brand_and_refuses_a_bad_batch_size(inbox, bran
     assert set(ConversationTriageFlag.objects.values_list("conversation_id", "flag")) == expected
 
 
-@pytest.mark.parametrize("name, removed", [("0003_triage_summary_combined_flags", "severity>="),
-                                           ("0004_triage_summary_pair_flags", "intent:")])
+@pytest.mark.parametrize("name, removed", [
+    ("0003_triage_summary_combined_flags", Q(flag__startswith="severity>=", flag__contains="&")),
+    ("0004_triage_summary_pair_flags", Q(flag__startswith="intent:", flag__contains="&")),
+    ("0005_triage_summary_needs_response", Q(flag="needs_response") | Q(flag__endswith="&needs_response")),
+], ids=["0003", "0004", "0005"])
 def test_the_migrations_add_the_combined_flags_to_a_summary_built_without_them(inbox, name, removed):
     import importlib
 
@@ -222,7 +234,7 @@ def test_the_migrations_add_the_combined_flags_to_a_summary_built_without_them(i
 
     migration = importlib.import_module(f"parley.triage.migrations.{name}")
     _, rows, _ = inbox
-    gone = ConversationTriageFlag.objects.filter(flag__startswith=removed, flag__contains="&")
+    gone = ConversationTriageFlag.objects.filter(removed)
     gone.delete()  # as the migration before left it
     assert not gone.exists()
     migration.rebuild(apps, None)
@@ -239,6 +251,8 @@ ODD_TRIAGE = [  # values the write path never stores, but a bulk load or a hand 
     {"troll": 0.5}, {"troll": 0.4999}, {"private_data_posted": ""}, {"private_data_posted": "x"},
     {"private_data_posted": 0}, {"private_data_posted": 1.5}, {"private_data_posted": {}},
     {"private_data_posted": {"a": 1}}, {"private_data_posted": True}, {"private_data_posted": False},
+    {"needs_response": 0.5, "intent": "question"}, {"needs_response": 0.4999, "intent": "question"},
+    {"needs_response": 1.0, "intent": "a&b"},
 ]
 
 

@@ -150,8 +150,18 @@ def test_triage_filters(client, brand, users, triaged):
     assert listed(topic="billing") == {billing}
     assert listed(topic="bill") == set()  # whole names only
     assert listed(language="es") == {billing}
+    # Needs a response: from 0.5 on; "no" only over triaged posts (the failed one is in neither).
+    troll = PostTriage.objects.get(post__conversation=triaged["billing"])
+    troll.needs_response = 0.1
+    troll.save()
+    assert listed(needs_response="yes") == {care}
+    assert listed(needs_response="no") == {billing}
+    assert listed(intent="complaint", needs_response="yes") == {care}  # one combined flag
+    assert listed(intent="abuse", needs_response="yes") == set()
+    assert listed(intent="abuse", needs_response="no") == {billing}
     # Unknown values are ignored, as the other filters do.
-    assert listed(intent="nonsense", severity_min="9", troll="maybe", topic='"]%', language="<x>") == {
+    assert listed(intent="nonsense", severity_min="9", troll="maybe", topic='"]%', language="<x>",
+                  needs_response="perhaps") == {
         care, billing, unrouted}
 
 
@@ -167,6 +177,10 @@ def test_filter_form_keeps_its_choices_and_htmx_gets_results_only(client, brand,
     assert '<details class="triage-filters" open>' in html
     assert '<option value="abuse" selected>' in html and '<option value="yes" selected>' in html
     assert "Clear filters" in html
+    html = client.get(url("list", brand, needs_response="no")).content.decode()
+    assert '<details class="triage-filters" open>' in html
+    chosen = re.search(r'<select id="f-needs-response" name="needs_response">(.*?)</select>', html, re.S).group(1)
+    assert re.findall(r'<option value="(\w*)" selected>', chosen) == ["no"]
     response = client.get(url("list", brand, intent="abuse"), **HTMX, HTTP_HX_TARGET="inbox-results")
     assert rows(response.content.decode()) == [triaged["billing"].ref]
     assert "triage-filters" not in response.content.decode()
