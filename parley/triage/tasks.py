@@ -41,7 +41,7 @@ def triage_batch(post_ids: list[int]) -> dict:
     from .models import PostTriage
 
     now = timezone.now()
-    posts = list(Post.objects.select_related("conversation", "author__customer", "brand", "triage")
+    posts = list(Post.objects.select_related("conversation", "author__customer", "brand", "triage", "channel")
                  .filter(pk__in=post_ids).order_by("pk"))
     from parley.server.jobmemo import job
 
