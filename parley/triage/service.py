@@ -232,24 +232,28 @@ def _store_segment(posts: list[Post], results: list[dict], now: datetime) -> tup
     except Exception:  # noqa: BLE001 - the bulk write failed: each post alone finds the bad one
         taken = _segment_length(posts)
         log.exception("storing the triage of %s posts together failed; storing them one at a time", taken)
+        _forget(posts)
         return taken, [_apply_alone(post, result, now) for post, result in zip(posts[:taken], results[:taken])]
     posts = posts[:taken]
-    out = []
-    for post, triage in zip(posts, triages):
-        if post.pk in failed:
-            triage = mark_failed(post.pk, failed[post.pk], now)
-        out.append(triage)
     stored = [(post.pk, post.brand_id, triage.status) for post, triage in zip(posts, triages) if post.pk not in failed]
     transaction.on_commit(partial(_after_commit, stored))  # at once, unless the caller holds a transaction
-    return taken, out
+    # A failed post ends its segment: marking it (its routing when no retry is left) comes after the others.
+    return taken, [mark_failed(post.pk, failed[post.pk], now) if post.pk in failed else triage
+                   for post, triage in zip(posts, triages)]
+
+
+def _forget(posts: list[Post]) -> None:
+    """After an undone bulk write: drop what it changed in memory (the triage rows read with the
+    posts, the conversations' priority), so the posts are stored from what the database holds."""
+    for post in posts:
+        if Post.triage.is_cached(post):
+            Post.triage.related.delete_cached_value(post)
+    _reload(list({p.conversation_id: p.conversation for p in posts if p.conversation_id is not None}.values()))
 
 
 def _apply_alone(post: Post, result: dict, now: datetime) -> PostTriage | None:
     """`_apply` of one post after its segment's bulk write was undone (its objects read afresh)."""
     try:
-        post.conversation.refresh_from_db()
-        if Post.triage.is_cached(post):
-            Post.triage.related.delete_cached_value(post)
         return _apply(post, result, now)
     except Exception as exc:  # noqa: BLE001 - one bad post must not stop the batch
         log.exception("storing triage of post %s failed", post.pk)
@@ -355,7 +359,7 @@ def _apply_many(posts: list[Post], results: list[dict], now: datetime) -> tuple[
                 log.exception("triage of post %s could not be stored", post.pk)
                 failed[post.pk] = f"{type(exc).__name__}: {exc}"
                 triages.append(None)
-                continue
+                break
             triage.attempts += 1
             triage.priority = score
             triage.priority_breakdown = [f.as_dict() for f in factors]
