@@ -6,7 +6,7 @@
     .venv/bin/python bench/bench_processing.py --deliveries 4000 --profile
 
 It migrates a fresh database (SQLite: a temporary PARLEY_DATA_DIR; PostgreSQL: a database named
-parley_bench_processing, created and dropped), connects an X account, a Facebook Page (feed and
+parley_bench_processing unless --bench-db names another, created and dropped), connects an X account, a Facebook Page (feed and
 Messenger) and stores N deliveries the way the intake does (`accept_deliveries`, groups of 256, one
 `process_deliveries` job per group). The mix: X mentions from a pool of returning fans, replies to
 their earlier tweets, X DMs, Facebook comments on the Page's posts, Messenger messages, and a few
@@ -178,15 +178,20 @@ def main(argv=None) -> int:
     parser.add_argument("--deliveries", type=int, default=2000, help="deliveries to store and process")
     parser.add_argument("--triage", choices=["on", "off"], default="on", help="triage on (the default) or off")
     parser.add_argument("--profile", action="store_true", help="run under cProfile and print the stages")
+    parser.add_argument("--bench-db", default=BENCH_DB,
+                        help=f"PostgreSQL database to create and drop (default {BENCH_DB}; name your own to run "
+                             "beside another bench)")
     args = parser.parse_args(argv)
+    if not (args.bench_db.isidentifier() and args.bench_db.isascii()):
+        parser.error(f"--bench-db {args.bench_db!r}: use letters, digits and underscores only")
 
     tmp = Path(tempfile.mkdtemp(prefix="parley-bench-processing-"))
     os.environ.update(PARLEY_DATA_DIR=str(tmp), PARLEY_LOG_LEVEL="WARNING", DJANGO_SETTINGS_MODULE="parley.settings",
                       PARLEY_TRIAGE_ENABLED="true" if args.triage == "on" else "false")
     if args.database_url:
-        _pg_admin(args.database_url, f"DROP DATABASE IF EXISTS {BENCH_DB}")
-        _pg_admin(args.database_url, f"CREATE DATABASE {BENCH_DB}")
-        os.environ["DATABASE_URL"] = _with_db(args.database_url, BENCH_DB)
+        _pg_admin(args.database_url, f"DROP DATABASE IF EXISTS {args.bench_db}")
+        _pg_admin(args.database_url, f"CREATE DATABASE {args.bench_db}")
+        os.environ["DATABASE_URL"] = _with_db(args.database_url, args.bench_db)
         label = "PostgreSQL"
     else:
         os.environ.pop("DATABASE_URL", None)
@@ -258,9 +263,11 @@ def main(argv=None) -> int:
         if os.environ.get("BENCH_PROFILE_TOP"):
             stats.sort_stats("cumulative").print_stats(int(os.environ["BENCH_PROFILE_TOP"]))
             stats.sort_stats("tottime").print_stats(int(os.environ["BENCH_PROFILE_TOP"]))
+        if os.environ.get("BENCH_PROFILE_CALLEES"):  # e.g. "_apply_many": what that function's time went to
+            stats.sort_stats("cumulative").print_callees(os.environ["BENCH_PROFILE_CALLEES"])
     connections.close_all()
     if args.database_url:
-        _pg_admin(args.database_url, f"DROP DATABASE IF EXISTS {BENCH_DB}")
+        _pg_admin(args.database_url, f"DROP DATABASE IF EXISTS {args.bench_db}")
     shutil.rmtree(tmp, ignore_errors=True)
     return 0
 

@@ -63,6 +63,12 @@ def route_post(post: Post, now: datetime | None = None, actor=ACTOR) -> RoutingR
     if conversation.brand_id == post.brand_id:
         conversation.brand = post.brand  # the same row, already loaded with the post: not read again
     decision = evaluate(post_facts(post), compiled_rules(post.brand), now, context_for(post.brand, now))
+    return _carry_out(post, conversation, decision, now, actor)
+
+
+def _carry_out(post: Post, conversation: Conversation, decision: Decision, now: datetime,
+               actor=ACTOR) -> RoutingResult | None:
+    """Store a post's routing result and apply its decision (once per post)."""
     try:
         with transaction.atomic():
             result = RoutingResult.objects.create(
@@ -89,6 +95,76 @@ def route_post_id(post_id: int) -> None:
     except Post.DoesNotExist:
         return
     route_post(post)
+
+
+def route_posts(post_ids, actor=ACTOR) -> None:
+    """route_post_id of each post, in order, with the posts read in one query.
+
+    Most posts' rules decide nothing (and their brand sends no off-hours acknowledgement): such a
+    post only gets its RoutingResult, and those are written together (one INSERT, skipping posts
+    routed before). Every other post is routed alone, in order, through the same code as one at a
+    time, so automatic assignment counts every assignment made before it in the batch. A post
+    whose conversation an earlier post of the call changed reads it afresh. Never raises.
+    """
+    posts = Post.objects.select_related("conversation", "author__customer", "channel", "brand", "triage").in_bulk(
+        list(post_ids))
+    quiet: list[RoutingResult] = []
+    touched: set[int] = set()
+    for pk in post_ids:
+        post = posts.get(pk)
+        if post is None or post.direction != Post.Direction.INBOUND:
+            continue
+        try:
+            now = timezone.now()
+            conversation = post.conversation
+            if conversation.pk in touched:
+                conversation.refresh_from_db()
+            if conversation.brand_id == post.brand_id:
+                conversation.brand = post.brand
+            decision = evaluate(post_facts(post), compiled_rules(post.brand), now, context_for(post.brand, now))
+            if decision.empty and not (conversation.is_active and _off_hours_ack_on(conversation.brand)):
+                quiet.append(RoutingResult(post=post, conversation=conversation, decision=decision.as_dict(),
+                                           routed_at=now))
+                continue
+            touched.add(conversation.pk)
+            _carry_out(post, conversation, decision, now, actor)
+        except Exception:  # routing must never lose a post or block ingestion
+            log.exception("routing of post %s failed", pk)
+    try:
+        RoutingResult.objects.bulk_create(quiet, ignore_conflicts=True)  # a post routed before keeps its result
+    except Exception:  # noqa: BLE001 - e.g. a post deleted meanwhile: each result alone
+        log.exception("writing %s routing results together failed; one at a time", len(quiet))
+        for result in quiet:
+            try:
+                with transaction.atomic():
+                    RoutingResult.objects.create(post=result.post, conversation=result.conversation,
+                                                 decision=result.decision, routed_at=result.routed_at)
+            except IntegrityError:
+                pass
+            except Exception:
+                log.exception("routing of post %s failed", result.post.pk)
+
+
+def routing_changes_nothing(post: Post, triage=None) -> bool:
+    """Whether routing `post` now, with `triage` (its final triage, maybe not stored yet), would only
+    store its result: routing off, not a customer's post, or rules that decide nothing and no
+    off-hours acknowledgement to send. The triage batch reads it to know which later posts of a
+    conversation may share a write with an earlier one."""
+    if not settings.PARLEY_ROUTING_ENABLED or post.direction != Post.Direction.INBOUND:
+        return True
+    conversation = post.conversation
+    brand = post.brand
+    now = timezone.now()
+    decision = evaluate(post_facts(post, triage), compiled_rules(brand), now, context_for(brand, now))
+    if not decision.empty:
+        return False
+    if conversation.brand_id != post.brand_id:
+        brand = conversation.brand
+    return not (conversation.is_active and _off_hours_ack_on(brand))
+
+
+def _off_hours_ack_on(brand) -> bool:
+    return bool(brand.setting("off_hours_ack", settings.PARLEY_OFF_HOURS_ACK))
 
 
 def apply_decision(conversation: Conversation, decision: Decision, actor=ACTOR, now=None) -> list[str]:
@@ -161,7 +237,7 @@ def off_hours_acknowledge(post: Post, conversation: Conversation, now: datetime,
     from parley.sla import offhours
 
     brand = conversation.brand
-    enabled = bool(brand.setting("off_hours_ack", settings.PARLEY_OFF_HOURS_ACK))
+    enabled = _off_hours_ack_on(brand)
     if not enabled:
         return False
     calendar = brand_calendar(brand, conversation.team_id)

@@ -27,6 +27,19 @@ def _route(post_id: int) -> None:
         log.exception("routing of post %s failed", post_id)
 
 
+def route_many(post_ids: list[int]) -> None:
+    """`_route` of each post, in order, for triage stored in bulk (no post_save per row: the triage
+    batch calls this once its rows are committed, with the posts whose triage is final)."""
+    if not settings.PARLEY_ROUTING_ENABLED:
+        return
+    from .actions import route_posts
+
+    try:
+        route_posts(post_ids)
+    except Exception:  # routing must never lose a post or block triage
+        log.exception("routing of %s posts failed", len(post_ids))
+
+
 def post_ingested(post_id: int) -> None:
     if not settings.PARLEY_ROUTING_ENABLED or settings.PARLEY_TRIAGE_ENABLED:
         return

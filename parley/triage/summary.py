@@ -23,8 +23,8 @@ Kept by `refresh(conversation_ids)`: after every save of a post's triage
 corrections and any other save all keep it; saves of other columns only, such
 as the priority clock's, are skipped) and when a merge moves posts between
 conversations (the inbox's posts-moved listeners), in the writing transaction.
-Bulk writes that bypass save() (bulk_create, update(), raw SQL) must call
-`refresh` or `rebuild()` (the migration, `parley triage_summary`), which
+Bulk writes that bypass save() (bulk_create, update(), raw SQL; the triage
+batch's `service._apply_many`, once per segment) must call `refresh` or `rebuild()` (the migration, `parley triage_summary`), which
 recomputes every conversation. A deleted triage row leaves its flags until the
 next refresh of that conversation (Parley only deletes triage with its post).
 The flag functions are pure; the rest imports Django when called.

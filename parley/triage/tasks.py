@@ -34,14 +34,15 @@ def triage_post(post_id: int) -> str:
 
 @task()
 def triage_batch(post_ids: list[int]) -> dict:
-    """Triage stored posts together (one model call per brand); a post that fails is retried alone."""
+    """Triage stored posts together (one model call per brand, results written in bulk: see
+    service.triage_posts); a post that fails is retried alone."""
     from parley.inbox.models import Post
 
     from . import service
     from .models import PostTriage
 
     now = timezone.now()
-    posts = list(Post.objects.select_related("conversation", "author__customer", "brand", "triage")
+    posts = list(Post.objects.select_related("conversation", "author__customer", "brand", "triage", "channel")
                  .filter(pk__in=post_ids).order_by("pk"))
     from parley.server.jobmemo import job
 

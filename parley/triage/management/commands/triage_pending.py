@@ -9,6 +9,7 @@ from tqdm import tqdm
 
 from parley.accounts.models import Brand
 from parley.inbox.models import Post
+from parley.server.jobmemo import job
 from parley.triage import service
 from parley.triage.linear import ModelMissing
 from parley.triage.queries import pending_post_ids
@@ -41,9 +42,11 @@ class Command(BaseCommand):
             for start in range(0, len(ids), opts["batch_size"]):
                 chunk = ids[start : start + opts["batch_size"]]
                 posts = list(Post.objects.filter(pk__in=chunk)
-                             .select_related("conversation", "author__customer", "brand").order_by("pk"))
+                             .select_related("conversation", "author__customer", "brand", "triage", "channel")
+                             .order_by("pk"))
                 try:
-                    done = service.triage_posts(posts, timezone.now(), profile)
+                    with job():  # routing reads the brand's rules and calendar once a chunk, as the worker's jobs do
+                        done = service.triage_posts(posts, timezone.now(), profile)
                 except ModelMissing as exc:
                     raise CommandError(str(exc)) from exc
                 for status in done:
