@@ -18,11 +18,14 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+import contextlib
+import fcntl
 import io
 import json
 import logging
 import queue
 import threading
+import time
 from dataclasses import dataclass
 from typing import Callable
 
@@ -33,6 +36,7 @@ from django.core.signals import setting_changed
 from django.dispatch import receiver
 from django.middleware.security import SecurityMiddleware
 
+from . import intaketrace
 from .email import webhooks as mail
 from .meta import webhooks as meta
 from .x import webhooks as x
@@ -143,11 +147,12 @@ class GroupCommit:
         self._queue: queue.SimpleQueue = queue.SimpleQueue()
         self._thread: threading.Thread | None = None
         self._lock = threading.Lock()
+        self._lock_file = None
 
     def submit(self, family: str, body: bytes) -> concurrent.futures.Future:
         """A future of (delivery id, created) resolved once the body is committed with its job."""
         future: concurrent.futures.Future = concurrent.futures.Future()
-        self._queue.put((family, body, future))
+        self._queue.put((family, body, future, time.perf_counter()))
         self._start()
         return future
 
@@ -188,18 +193,68 @@ class GroupCommit:
     def commit(self, batch: list) -> None:
         from django.db import connection
 
+        with self.turn(connection):
+            self._commit(batch, connection)
+
+    def turn(self, connection):
+        """SQLite: hold an exclusive lock on a file beside the database while storing, so that the writers
+        of every server process take turns. Without it a writer that finds the database locked waits in
+        SQLite's busy handler, which sleeps up to 100 ms between tries while the other process's writer
+        takes the lock again and again: BEGIN IMMEDIATE waited up to 1.5 s under load (docs/benchmarks.md,
+        "Intake tail"). A blocked flock wakes as soon as the lock is released. PostgreSQL: no lock."""
+        path = _lock_path(connection)
+        if path is None:
+            return contextlib.nullcontext()
+        if self._lock_file is None or self._lock_file.name != path:
+            try:
+                self._lock_file = open(path, "a")  # noqa: SIM115 - kept open for the writer's life
+            except OSError as error:  # a read-only folder: SQLite's busy handler still serialises
+                log.warning("webhook intake: cannot open the writer lock %s (%s); storing without it", path, error)
+                return contextlib.nullcontext()
+        return _flocked(self._lock_file)
+
+    def _commit(self, batch: list, connection) -> None:
         from . import actions
 
+        trace = intaketrace.tracer()
+        if trace is not None:
+            timings = intaketrace.timed_connection(connection)
+            timings.clear()
+            started = time.perf_counter()
         try:
-            results = actions.accept_deliveries([(family, body) for family, body, _ in batch])
+            results = actions.accept_deliveries([(family, body) for family, body, _, _ in batch])
         except Exception as error:  # noqa: BLE001 - each waiting request answers 503 and the platform retries
             log.exception("could not store %d webhook deliveries", len(batch))
             connection.close()  # a fresh connection for the next batch
-            for _, _, future in batch:
+            for _, _, future, _ in batch:
                 future.set_exception(error)
             return
-        for (_, _, future), result in zip(batch, results):
+        if trace is not None:
+            done = time.perf_counter()
+            trace.record("group", at=done, n=len(batch), wait=round((started - batch[0][3]) * 1000, 2),
+                         accept=round((done - started) * 1000, 2), begin=round(timings.pop("begin", 0.0), 2),
+                         commit=round(timings.pop("commit", 0.0), 2))
+        for (_, _, future, _), result in zip(batch, results):
             future.set_result(result)
+
+
+def _lock_path(connection) -> str | None:
+    """The writer lock's file for a SQLite database in a file; None for PostgreSQL or an in-memory one."""
+    if connection.vendor != "sqlite":
+        return None
+    name = str(connection.settings_dict["NAME"] or "")
+    if not name or name == ":memory:" or name.startswith("file:"):
+        return None
+    return f"{name}-intake.lock"
+
+
+@contextlib.contextmanager
+def _flocked(file):
+    fcntl.flock(file.fileno(), fcntl.LOCK_EX)
+    try:
+        yield
+    finally:
+        fcntl.flock(file.fileno(), fcntl.LOCK_UN)
 
 
 _writer: GroupCommit | None = None
@@ -223,6 +278,9 @@ class HookIntake:
 
     async def __call__(self, scope, receive, send):
         family = PATHS.get(scope.get("path", "")) if scope["type"] == "http" else None
+        trace = intaketrace.tracer()
+        if trace is not None:
+            trace.watch_loop()
         if family is None or scope.get("method") != "POST":
             return await self.app(scope, receive, send)
         refused = refusal_for_request(scope)

@@ -1,0 +1,158 @@
+"""What keeps the intake's latency tail short: the writers' turn lock on SQLite, the frozen start-up heap,
+and the timing trace that found them (off unless PARLEY_INTAKE_TRACE names a folder)."""
+
+from __future__ import annotations
+
+import asyncio
+import fcntl
+import gc
+import json
+import time
+from types import SimpleNamespace
+
+import pytest
+
+from parley.platforms import intake, intaketrace
+from parley.platforms.models import WebhookDelivery
+from parley.server import gctune
+
+from .test_intake_asgi import Passed, post, tweet_delivery, writer  # noqa: F401 - writer is a fixture
+
+
+@pytest.fixture
+def fresh_tracer(monkeypatch):
+    """tracer() decides again from the settings; a tracer made by the test is taken down afterwards."""
+    monkeypatch.setattr(intaketrace, "_checked", False)
+    monkeypatch.setattr(intaketrace, "_tracer", None)
+    yield
+    made = intaketrace._tracer
+    if made is not None:
+        made.close()
+
+
+def held_elsewhere(path) -> bool:
+    """Whether another open file (as another process would have) cannot take the lock now."""
+    with open(path, "a") as other:
+        try:
+            fcntl.flock(other.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return True
+        fcntl.flock(other.fileno(), fcntl.LOCK_UN)
+        return False
+
+
+def test_sqlite_writers_take_turns_on_a_file_lock_held_for_the_whole_transaction(tmp_path):
+    database = tmp_path / "parley.sqlite3"
+    connection = SimpleNamespace(vendor="sqlite", settings_dict={"NAME": str(database)})
+    group = intake.GroupCommit(max_batch=4)
+    lock = tmp_path / "parley.sqlite3-intake.lock"
+    assert not lock.exists()
+    with group.turn(connection):
+        assert held_elsewhere(lock)
+    assert not held_elsewhere(lock)
+    with group.turn(connection):  # the same file, kept open
+        assert held_elsewhere(lock)
+
+
+def test_a_turn_waits_for_the_other_writer_and_goes_as_soon_as_it_is_released(tmp_path):
+    import threading
+
+    connection = SimpleNamespace(vendor="sqlite", settings_dict={"NAME": str(tmp_path / "db.sqlite3")})
+    other = open(tmp_path / "db.sqlite3-intake.lock", "a")  # noqa: SIM115 - another process's writer
+    fcntl.flock(other.fileno(), fcntl.LOCK_EX)
+    entered = []
+
+    def store():
+        with intake.GroupCommit().turn(connection):
+            entered.append(time.perf_counter())
+
+    thread = threading.Thread(target=store)
+    thread.start()
+    time.sleep(0.2)
+    assert entered == []  # waiting for the other writer
+    released = time.perf_counter()
+    fcntl.flock(other.fileno(), fcntl.LOCK_UN)
+    thread.join(5)
+    other.close()
+    assert entered and entered[0] - released < 0.1  # no polling sleep after the release
+
+
+@pytest.mark.parametrize("vendor, name", [("postgresql", "parley"), ("sqlite", ":memory:"),
+                                          ("sqlite", "file:memorydb_default?mode=memory&cache=shared")])
+def test_no_lock_file_for_postgresql_or_an_in_memory_database(vendor, name):
+    assert intake._lock_path(SimpleNamespace(vendor=vendor, settings_dict={"NAME": name})) is None
+
+
+def test_an_unwritable_lock_folder_stores_without_the_lock(tmp_path, caplog):
+    connection = SimpleNamespace(vendor="sqlite", settings_dict={"NAME": str(tmp_path / "missing" / "db.sqlite3")})
+    with intake.GroupCommit().turn(connection):
+        pass
+    assert "cannot open the writer lock" in caplog.text
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_trace_is_off_by_default_and_measures_nothing(writer, x_channel, fresh_tracer, settings,  # noqa: F811
+                                                           monkeypatch):
+    def timed(connection):
+        raise AssertionError("the writer's connection was timed")
+
+    monkeypatch.setattr(intaketrace, "timed_connection", timed)
+    assert settings.PARLEY_INTAKE_TRACE == ""
+    callbacks = list(gc.callbacks)
+    status, _ = post(intake.HookIntake(Passed()), tweet_delivery(1))
+    assert status == 200 and WebhookDelivery.objects.count() == 1
+    assert intaketrace.tracer() is None and gc.callbacks == callbacks
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_trace_times_each_group_commit_gc_pauses_and_loop_lag(writer, x_channel, fresh_tracer, settings,  # noqa: F811
+                                                                  tmp_path):
+    settings.PARLEY_INTAKE_TRACE = str(tmp_path / "trace")
+    app = intake.HookIntake(Passed())
+    for n in range(3):
+        status, _ = post(app, tweet_delivery(n))
+        assert status == 200
+    trace = intaketrace.tracer()
+    trace.record("gc", gen=2, ms=3.0)  # as the callback would
+    gc.collect()  # generation 2: always recorded
+
+    async def stall():
+        trace.watch_loop()
+        await asyncio.sleep(0)
+        time.sleep(0.05)  # blocks the loop: the lag task wakes late
+        await asyncio.sleep(0.03)
+
+    asyncio.run(stall())
+    trace.flush()
+    lines = [json.loads(line) for line in trace.path.read_text().splitlines()]
+    groups = [line for line in lines if line["k"] == "group"]
+    assert len(groups) == 3 and all(g["n"] == 1 for g in groups)
+    assert all(g["accept"] >= g["commit"] >= 0 and g["wait"] >= 0 and "begin" in g for g in groups)
+    assert any(g["commit"] > 0 for g in groups)
+    assert sum(1 for line in lines if line["k"] == "gc" and line["gen"] == 2) >= 2
+    assert any(line["k"] == "lag" and line["ms"] >= 30 for line in lines)
+    assert WebhookDelivery.objects.count() == 3
+
+
+def test_the_startup_heap_is_frozen_unless_turned_off(settings):
+    gc.unfreeze()
+    try:
+        settings.PARLEY_GC_FREEZE = False
+        assert gctune.freeze_after_startup() is False and gc.get_freeze_count() == 0
+        settings.PARLEY_GC_FREEZE = True
+        assert gctune.freeze_after_startup() is True and gc.get_freeze_count() > 1000
+    finally:
+        gc.unfreeze()
+
+
+def test_the_asgi_module_freezes_after_loading():
+    import importlib
+
+    from parley import asgi
+
+    gc.unfreeze()
+    try:
+        importlib.reload(asgi)
+        assert gc.get_freeze_count() > 1000
+    finally:
+        gc.unfreeze()
