@@ -258,6 +258,10 @@ def trace_report(dues, latencies, probe: ClientProbe, events: list[dict], worst:
         client = [m for _, g, m in probe.gc if g == gen]
         print(f"GC gen {gen}: server (pauses of 1 ms or more, all of gen 2) {len(server)}, max "
               f"{top(server)} ms, total {sum(server):,.0f} ms; client {len(client)}, max {top(client)} ms.  ")
+    ckpts = [e for e in events if e["k"] == "ckpt"]
+    if ckpts:
+        print(f"WAL checkpoints on their own thread: {len(ckpts)}, ms {spread([e['ms'] for e in ckpts])}, frames "
+              f"copied {spread([e['copied'] for e in ckpts])}.  ")
     late = [m for _, m in probe.sent]
     print(f"Server loop lag >= 5 ms: {len(lags)} times, max {top([e['ms'] for e in lags])} ms; client loop lag "
           f"{spread([m for _, m in probe.lag])} ms; client late writes (ms after due) {spread(late)}.")

@@ -24,6 +24,7 @@ import io
 import json
 import logging
 import queue
+import sqlite3
 import threading
 import time
 from dataclasses import dataclass
@@ -148,6 +149,8 @@ class GroupCommit:
         self._thread: threading.Thread | None = None
         self._lock = threading.Lock()
         self._lock_file = None
+        self._tuned = None  # the SQLite connection told not to checkpoint (the checkpointer does)
+        self._checkpointer: Checkpointer | None = None
 
     def submit(self, family: str, body: bytes) -> concurrent.futures.Future:
         """A future of (delivery id, created) resolved once the body is committed with its job."""
@@ -169,6 +172,8 @@ class GroupCommit:
         if self._thread is not None and self._thread.is_alive():
             self._queue.put(None)
             self._thread.join(timeout)
+        if self._checkpointer is not None:
+            self._checkpointer.stop()
 
     def _run(self) -> None:
         from django.db import connection
@@ -194,7 +199,25 @@ class GroupCommit:
         from django.db import connection
 
         with self.turn(connection):
+            self._checkpoint_apart(connection)
             self._commit(batch, connection)
+
+    def _checkpoint_apart(self, connection) -> None:
+        """SQLite: the writer's commits do not copy the WAL back into the database (PRAGMA
+        wal_autocheckpoint=0 on its connection); a `Checkpointer` thread does, beside it, every
+        PARLEY_SQLITE_CHECKPOINT_SECONDS. Run inside a commit, a checkpoint held up a whole group and
+        everything queued behind it. Off (0): SQLite checkpoints in the writer's commits as before."""
+        seconds = settings.PARLEY_SQLITE_CHECKPOINT_SECONDS
+        path = _database_file(connection)
+        if not seconds or path is None:
+            return
+        connection.ensure_connection()
+        if connection.connection is not self._tuned:
+            connection.connection.execute("PRAGMA wal_autocheckpoint=0")
+            self._tuned = connection.connection
+        if self._checkpointer is None or not self._checkpointer.alive():
+            self._checkpointer = Checkpointer(path, seconds)
+            self._checkpointer.start()
 
     def turn(self, connection):
         """SQLite: hold an exclusive lock on a file beside the database while storing, so that the writers
@@ -238,14 +261,72 @@ class GroupCommit:
             future.set_result(result)
 
 
-def _lock_path(connection) -> str | None:
-    """The writer lock's file for a SQLite database in a file; None for PostgreSQL or an in-memory one."""
+class Checkpointer:
+    """A daemon thread that copies a SQLite database's WAL back into it every `seconds`, on its own
+    connection, with PRAGMA wal_checkpoint(PASSIVE): it never waits for (or holds up) a writer or a
+    reader, and once everything is copied the next write starts the WAL from its beginning again, so
+    the WAL stays as small as SQLite's own checkpoints kept it. Durability is unchanged: a commit is in
+    the WAL either way (synchronous=NORMAL), and the checkpoint syncs the database as before."""
+
+    def __init__(self, path: str, seconds: float):
+        self.path = path
+        self.seconds = seconds
+        self._db: sqlite3.Connection | None = None
+        self._stopped = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def start(self) -> None:
+        self._thread = threading.Thread(target=self._run, name="parley-wal-checkpoint", daemon=True)
+        self._thread.start()
+
+    def alive(self) -> bool:
+        return self._thread is not None and self._thread.is_alive()
+
+    def stop(self) -> None:
+        self._stopped.set()
+        if self._thread is not None:
+            self._thread.join(5)
+
+    def checkpoint_once(self) -> tuple[int, int, int]:
+        """(1 if it could not finish, WAL frames, frames copied), as SQLite answers."""
+        if self._db is None:
+            self._db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+        started = time.perf_counter()
+        busy, frames, copied = self._db.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
+        trace = intaketrace.tracer()
+        if trace is not None and copied:
+            trace.record("ckpt", ms=round((time.perf_counter() - started) * 1000, 2), frames=frames, copied=copied)
+        return busy, frames, copied
+
+    def _run(self) -> None:
+        while not self._stopped.wait(self.seconds):
+            try:
+                self.checkpoint_once()
+            except sqlite3.Error as error:  # tried again next time, on a fresh connection
+                log.warning("WAL checkpoint of %s failed: %s", self.path, error)
+                self._close()
+        self._close()
+
+    def _close(self) -> None:
+        if self._db is not None:
+            self._db.close()
+            self._db = None
+
+
+def _database_file(connection) -> str | None:
+    """The SQLite database's file; None for PostgreSQL or an in-memory one."""
     if connection.vendor != "sqlite":
         return None
     name = str(connection.settings_dict["NAME"] or "")
     if not name or name == ":memory:" or name.startswith("file:"):
         return None
-    return f"{name}-intake.lock"
+    return name
+
+
+def _lock_path(connection) -> str | None:
+    """The writer lock's file for a SQLite database in a file; None for PostgreSQL or an in-memory one."""
+    name = _database_file(connection)
+    return None if name is None else f"{name}-intake.lock"
 
 
 @contextlib.contextmanager

@@ -156,3 +156,81 @@ def test_the_asgi_module_freezes_after_loading():
         assert gc.get_freeze_count() > 1000
     finally:
         gc.unfreeze()
+
+
+def wal_database(path):
+    import sqlite3
+
+    db = sqlite3.connect(path, isolation_level=None)
+    db.execute("PRAGMA journal_mode=WAL")
+    db.execute("PRAGMA wal_autocheckpoint=0")  # as the intake writer's connection
+    db.execute("CREATE TABLE t (body BLOB)")
+    return db
+
+
+def write_rounds(db, rounds, between=lambda: None):
+    """The WAL's largest size (bytes) over `rounds` commits of 256 KB each."""
+    import os
+
+    largest = 0
+    for _ in range(rounds):
+        db.execute("BEGIN IMMEDIATE")
+        db.executemany("INSERT INTO t VALUES (?)", [(os.urandom(1024),) for _ in range(256)])
+        db.execute("COMMIT")
+        largest = max(largest, os.path.getsize(f"{db_path(db)}-wal"))
+        between()
+    return largest
+
+
+def db_path(db):
+    return db.execute("PRAGMA database_list").fetchone()[2]
+
+
+def test_without_checkpoints_the_writers_wal_grows_and_the_checkpointer_keeps_it_small(tmp_path):
+    unchecked = write_rounds(wal_database(tmp_path / "a.sqlite3"), 24)
+    assert unchecked > 6_000_000  # the writer does not checkpoint: every commit is still in the WAL
+
+    db = wal_database(tmp_path / "b.sqlite3")
+    checkpointer = intake.Checkpointer(str(tmp_path / "b.sqlite3"), seconds=60)
+    copied = []
+    bounded = write_rounds(db, 24, lambda: copied.append(checkpointer.checkpoint_once()))
+    checkpointer.stop()
+    assert bounded < 1_000_000  # the WAL starts over after each complete checkpoint
+    assert all(busy == 0 and frames == done > 0 for busy, frames, done in copied)
+
+
+def test_the_checkpointer_thread_runs_on_its_timer_and_stops(tmp_path):
+    db = wal_database(tmp_path / "c.sqlite3")
+    checkpointer = intake.Checkpointer(str(tmp_path / "c.sqlite3"), seconds=0.02)
+    checkpointer.start()
+    bounded = write_rounds(db, 24, lambda: time.sleep(0.1))
+    checkpointer.stop()
+    assert bounded < 1_000_000 and not checkpointer.alive()
+
+
+def test_the_sqlite_writer_leaves_checkpoints_to_the_checkpointer_unless_turned_off(tmp_path, settings):
+    import sqlite3
+
+    path = tmp_path / "d.sqlite3"
+    raw = sqlite3.connect(path, isolation_level=None)
+    raw.execute("PRAGMA journal_mode=WAL")
+    connection = SimpleNamespace(vendor="sqlite", settings_dict={"NAME": str(path)}, connection=raw,
+                                 ensure_connection=lambda: None)
+    autocheckpoint = lambda: raw.execute("PRAGMA wal_autocheckpoint").fetchone()[0]  # noqa: E731
+
+    settings.PARLEY_SQLITE_CHECKPOINT_SECONDS = 0
+    group = intake.GroupCommit()
+    group._checkpoint_apart(connection)
+    assert autocheckpoint() == 1000 and group._checkpointer is None
+
+    settings.PARLEY_SQLITE_CHECKPOINT_SECONDS = 1.0
+    group._checkpoint_apart(connection)
+    assert autocheckpoint() == 0 and group._checkpointer.alive()
+    group.close()
+    assert not group._checkpointer.alive()
+
+
+def test_no_checkpointer_for_postgresql(settings):
+    group = intake.GroupCommit()
+    group._checkpoint_apart(SimpleNamespace(vendor="postgresql", settings_dict={"NAME": "parley"}))
+    assert group._checkpointer is None
