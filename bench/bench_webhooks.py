@@ -251,13 +251,17 @@ def trace_report(dues, latencies, probe: ClientProbe, events: list[dict], worst:
         return (f"p50 {percentile(values, 50):,.1f} / p99 {percentile(values, 99):,.1f} / max {max(values):,.1f}")
 
     print("\nWhole run: group commits " + f"{len(groups):,}" + f", batch {spread([e['n'] for e in groups])}; "
-          f"queue wait ms {spread([e['wait'] for e in groups])}; accept ms {spread([e['accept'] for e in groups])}; "
-          f"BEGIN ms {spread([e['begin'] for e in groups])}; COMMIT ms {spread([e['commit'] for e in groups])}.  ")
+          f"queue wait ms {spread([e['wait'] for e in groups])} (of it, waiting for the other writer's turn: "
+          f"{spread([e.get('turn', 0.0) for e in groups])}); accept ms {spread([e['accept'] for e in groups])}; "
+          f"BEGIN ms {spread([e['begin'] for e in groups])}; COMMIT ms {spread([e['commit'] for e in groups])}; "
+          f"writer CPU ms in accept {spread([e.get('cpu', 0.0) for e in groups])}.  ")
     for gen in (0, 1, 2):
         server = [e["ms"] for e in gcs if e["gen"] == gen]
         client = [m for _, g, m in probe.gc if g == gen]
+        server_cpu = [e.get("cpu", 0.0) for e in gcs if e["gen"] == gen]
         print(f"GC gen {gen}: server (pauses of 1 ms or more, all of gen 2) {len(server)}, max "
-              f"{top(server)} ms, total {sum(server):,.0f} ms; client {len(client)}, max {top(client)} ms.  ")
+              f"{top(server)} ms, total {sum(server):,.0f} ms (CPU in them {sum(server_cpu):,.0f} ms, max "
+              f"{top(server_cpu)}); client {len(client)}, max {top(client)} ms.  ")
     ckpts = [e for e in events if e["k"] == "ckpt"]
     if ckpts:
         print(f"WAL checkpoints on their own thread: {len(ckpts)}, ms {spread([e['ms'] for e in ckpts])}, frames "

@@ -198,7 +198,9 @@ class GroupCommit:
     def commit(self, batch: list) -> None:
         from django.db import connection
 
+        asked = time.perf_counter()
         with self.turn(connection):
+            self._turn_ms = (time.perf_counter() - asked) * 1000  # the trace's `turn`
             self._checkpoint_apart(connection)
             self._commit(batch, connection)
 
@@ -243,7 +245,7 @@ class GroupCommit:
         if trace is not None:
             timings = intaketrace.timed_connection(connection)
             timings.clear()
-            started = time.perf_counter()
+            started, cpu = time.perf_counter(), time.thread_time()
         try:
             results = actions.accept_deliveries([(family, body) for family, body, _, _ in batch])
         except Exception as error:  # noqa: BLE001 - each waiting request answers 503 and the platform retries
@@ -255,8 +257,9 @@ class GroupCommit:
         if trace is not None:
             done = time.perf_counter()
             trace.record("group", at=done, n=len(batch), wait=round((started - batch[0][3]) * 1000, 2),
+                         turn=round(self._turn_ms, 2),
                          accept=round((done - started) * 1000, 2), begin=round(timings.pop("begin", 0.0), 2),
-                         commit=round(timings.pop("commit", 0.0), 2))
+                         commit=round(timings.pop("commit", 0.0), 2), cpu=round((time.thread_time() - cpu) * 1000, 2))
         for (_, _, future, _), result in zip(batch, results):
             future.set_result(result)
 

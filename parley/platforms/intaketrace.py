@@ -4,10 +4,13 @@ Set PARLEY_INTAKE_TRACE to a folder and every server process appends JSON lines 
 `intake-<pid>.jsonl` there (flushed every half second by a daemon thread):
 
 - `{"k": "group", ...}` per group commit of the writer: `n` deliveries, `wait` ms the oldest waited in
-  the queue, `begin` ms to open the transaction (SQLite: BEGIN IMMEDIATE, which waits for the write
+  the queue (including `turn`, ms waiting for the other server processes' writers on SQLite),
+  `begin` ms to open the transaction (SQLite: BEGIN IMMEDIATE, which waits for the write
   lock), `accept` ms in `actions.accept_deliveries` (including begin and commit), `commit` ms in COMMIT,
-  `ckpt` ms of checkpoints run after the commit (SQLite);
-- `{"k": "gc", "gen": 0|1|2, "ms": ...}` per garbage collection that took 1 ms or more, or any of gen 2;
+  `cpu` ms of the writer thread's CPU time in it (the rest it waited: for locks, the disk, a core);
+- `{"k": "ckpt", "ms": ..., "copied": ...}` per WAL checkpoint of the SQLite checkpointer thread;
+- `{"k": "gc", "gen": 0|1|2, "ms": ..., "cpu": ...}` per garbage collection that took 1 ms or more, or
+  any of gen 2 (`cpu`: the thread's CPU time in it; the rest of `ms` it waited for a core);
 - `{"k": "lag", "ms": ...}` when the event loop woke 5 ms or more late for a 10 ms sleep.
 
 `at` is `time.perf_counter()` when the thing ended; on Linux that is CLOCK_MONOTONIC, shared by every
@@ -37,6 +40,7 @@ class Tracer:
         self._lines: list[str] = []
         self._lock = threading.Lock()
         self._gc_started = 0.0
+        self._gc_cpu = 0.0
         self._loop_watched: set[int] = set()
         self._stopped = threading.Event()
         gc.callbacks.append(self._gc)
@@ -70,11 +74,14 @@ class Tracer:
     def _gc(self, phase: str, info: dict) -> None:
         if phase == "start":
             self._gc_started = time.perf_counter()
+            self._gc_cpu = time.thread_time()
             return
         now = time.perf_counter()
         ms = (now - self._gc_started) * 1000
         if ms >= GC_MIN_MS or info.get("generation") == 2:
-            self.record("gc", at=now, gen=info.get("generation"), ms=round(ms, 2), collected=info.get("collected"))
+            # cpu: the collecting thread's CPU time; far less than ms means the process was waiting for a core
+            self.record("gc", at=now, gen=info.get("generation"), ms=round(ms, 2),
+                        cpu=round((time.thread_time() - self._gc_cpu) * 1000, 2), collected=info.get("collected"))
 
     def watch_loop(self) -> None:
         """Start measuring this event loop's lag (once per loop); call from inside the loop."""

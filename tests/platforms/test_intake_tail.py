@@ -127,9 +127,11 @@ def test_the_trace_times_each_group_commit_gc_pauses_and_loop_lag(writer, x_chan
     lines = [json.loads(line) for line in trace.path.read_text().splitlines()]
     groups = [line for line in lines if line["k"] == "group"]
     assert len(groups) == 3 and all(g["n"] == 1 for g in groups)
-    assert all(g["accept"] >= g["commit"] >= 0 and g["wait"] >= 0 and "begin" in g for g in groups)
+    assert all(g["accept"] >= g["commit"] >= 0 and g["wait"] >= g["turn"] >= 0 and "begin" in g and g["cpu"] >= 0
+               for g in groups)
     assert any(g["commit"] > 0 for g in groups)
     assert sum(1 for line in lines if line["k"] == "gc" and line["gen"] == 2) >= 2
+    assert any(line["k"] == "gc" and line.get("cpu", -1) >= 0 for line in lines)
     assert any(line["k"] == "lag" and line["ms"] >= 30 for line in lines)
     assert WebhookDelivery.objects.count() == 3
 
