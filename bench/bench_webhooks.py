@@ -309,6 +309,23 @@ def drain(cli: list[str], env: dict, unique: int) -> tuple[float, int]:
     return time.perf_counter() - began, worker.returncode
 
 
+def tree_cpu_seconds(pid: int) -> float:
+    """User + system CPU seconds of `pid` and every process under it (Linux /proc); what the server spent,
+    whatever else the machine was doing, so that runs on a loaded machine still compare."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total, todo = 0.0, [pid]
+    while todo:
+        current = todo.pop()
+        try:
+            fields = Path(f"/proc/{current}/stat").read_text().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / ticks
+            for task in Path(f"/proc/{current}/task").iterdir():
+                todo.extend(int(child) for child in (task / "children").read_text().split())
+        except (OSError, IndexError, ValueError):
+            continue
+    return total
+
+
 def wait_for(port: int, timeout: float = 60) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -385,6 +402,7 @@ def main(argv=None) -> int:
     try:
         wait_for(port)
         cpu_before = os.times()
+        server_cpu_before = tree_cpu_seconds(server.pid)
         dues: list[float] = []
         probe = ClientProbe() if args.trace else None
         if probe is not None:
@@ -393,6 +411,7 @@ def main(argv=None) -> int:
         if probe is not None:
             probe.remove()
         cpu_after = os.times()
+        server_cpu = tree_cpu_seconds(server.pid) - server_cpu_before
     finally:
         server.terminate()
         try:
@@ -427,7 +446,8 @@ def main(argv=None) -> int:
     print(f"Machine: {platform.node()}, {os.cpu_count()} CPUs ({platform.processor() or platform.machine()}), "
           f"load average before {load_before:.1f}, after {os.getloadavg()[0]:.1f}; Python {platform.python_version()}; "
           f"`parley serve --no-worker --no-access-log --workers {args.workers}`; client: {args.connections} keep-alive connections "
-          f"in this process ({client_cpu:.1f} s CPU).\n")
+          f"in this process ({client_cpu:.1f} s CPU); server processes {server_cpu:.1f} s CPU during the load "
+          f"({server_cpu * 1000 / max(len(latencies), 1):.2f} ms a request).\n")
     print("| offered | achieved | requests | 200 | other | p50 ms | p95 ms | p99 ms | unique ids | deliveries stored | posts | lost / doubled | dead | processing |")
     print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
     other = ", ".join(f"{k}: {v}" for k, v in sorted(statuses.items()) if k != 200) or "0"
