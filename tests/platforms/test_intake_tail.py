@@ -236,3 +236,25 @@ def test_no_checkpointer_for_postgresql(settings):
     group = intake.GroupCommit()
     group._checkpoint_apart(SimpleNamespace(vendor="postgresql", settings_dict={"NAME": "parley"}))
     assert group._checkpointer is None
+
+
+def test_a_wal_the_checkpointer_cannot_catch_up_with_is_checkpointed_in_the_writers_turn(tmp_path, monkeypatch):
+    turns = []
+    flocked = intake._flocked
+
+    def spy(file):
+        turns.append(file.name)
+        return flocked(file)
+
+    monkeypatch.setattr(intake, "_flocked", spy)
+    db = wal_database(tmp_path / "e.sqlite3")
+    checkpointer = intake.Checkpointer(str(tmp_path / "e.sqlite3"), seconds=60, max_frames=50)
+    write_rounds(db, 1)
+    busy, frames, copied = checkpointer.checkpoint_once()
+    assert frames > 50 and busy == 0 and frames == copied
+    assert turns == [f"{tmp_path / 'e.sqlite3'}-intake.lock"]
+    checkpointer.max_frames = 1000
+    write_rounds(db, 1)  # the WAL started over: as many frames as one round
+    busy, second, copied = checkpointer.checkpoint_once()
+    checkpointer.stop()
+    assert second == copied and second < frames + 10 and len(turns) == 1  # under the limit: no turn taken
