@@ -269,8 +269,9 @@ class Checkpointer:
     connection, with PRAGMA wal_checkpoint(PASSIVE): it never waits for (or holds up) a writer or a
     reader, and once everything is copied the next write starts the WAL from its beginning again. When
     writers never pause long enough for it to finish and the WAL passes `max_frames`, it checkpoints in
-    the intake writers' turn (their file lock), so the WAL stays bounded. Durability is unchanged: a commit is in
-    the WAL either way (synchronous=NORMAL), and the checkpoint syncs the database as before."""
+    the intake writers' turn (their file lock), so the WAL stays bounded. Durability is unchanged: a
+    commit is in the WAL either way (synchronous=NORMAL), and the checkpoint syncs the database as before.
+    Off by default (PARLEY_SQLITE_CHECKPOINT_SECONDS=0)."""
 
     def __init__(self, path: str, seconds: float, max_frames: int = 4000):
         self.path = path
