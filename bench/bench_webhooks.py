@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import json
 import os
 import platform
@@ -120,13 +121,19 @@ async def _read_response(reader) -> int:
     return status
 
 
-async def load(port: int, requests: list[bytes], rate: float, connections: int, dues: list[float] | None = None):
+async def load(port: int, requests: list[bytes], rate: float, connections: int, dues: list[float] | None = None,
+               probe: "ClientProbe | None" = None):
     """Offer `requests` open-loop at `rate`; each answer's latency (ms) from when it was due, in answer
-    order, and in `dues` (when given) the second of the run it was due at, in the same order."""
+    order, and in `dues` (when given) the second of the run it was due at, in the same order. With a
+    `probe`, the client's own stalls are recorded too (how late each request was written, its event
+    loop's lag, its GC pauses), so that a late client is not mistaken for a slow server."""
     queue: asyncio.Queue = asyncio.Queue()
     latencies: list[float] = []
     statuses: dict[int, int] = {}
     start = time.perf_counter() + 0.2
+    if probe is not None:
+        probe.start = start
+        lag_task = asyncio.get_running_loop().create_task(probe.watch_loop())
 
     async def producer():
         for n, request in enumerate(requests):
@@ -145,6 +152,8 @@ async def load(port: int, requests: list[bytes], rate: float, connections: int, 
             if item is None:
                 break
             due, request = item
+            if probe is not None:
+                probe.sent.append((due - start, (time.perf_counter() - due) * 1000))
             writer.write(request)
             await writer.drain()
             status = await _read_response(reader)
@@ -155,8 +164,111 @@ async def load(port: int, requests: list[bytes], rate: float, connections: int, 
         writer.close()
 
     await asyncio.gather(producer(), *(connection() for _ in range(connections)))
+    if probe is not None:
+        lag_task.cancel()
     # From the first request's due time (not from before the 0.2 s lead-in) to the last answer.
     return latencies, statuses, time.perf_counter() - start
+
+
+class ClientProbe:
+    """The load client's own stalls, on the server trace's clock (perf_counter: CLOCK_MONOTONIC)."""
+
+    def __init__(self):
+        self.start = 0.0
+        self.sent: list[tuple[float, float]] = []  # (s of the run it was due, ms late when written)
+        self.lag: list[tuple[float, float]] = []  # (s of the run, ms the loop woke late for a 10 ms sleep)
+        self.gc: list[tuple[float, int, float]] = []  # (s of the run, generation, ms)
+        self._gc_began = 0.0
+
+    def install(self) -> None:
+        gc.callbacks.append(self._gc)
+
+    def remove(self) -> None:
+        gc.callbacks.remove(self._gc)
+
+    def _gc(self, phase, info) -> None:
+        now = time.perf_counter()
+        if phase == "start":
+            self._gc_began = now
+        else:
+            self.gc.append((now - self.start, info["generation"], (now - self._gc_began) * 1000))
+
+    async def watch_loop(self) -> None:
+        while True:
+            before = time.perf_counter()
+            await asyncio.sleep(0.010)
+            now = time.perf_counter()
+            self.lag.append((now - self.start, (now - before - 0.010) * 1000))
+
+
+def read_trace(folder: Path, start: float) -> list[dict]:
+    """The server processes' trace lines (parley/platforms/intaketrace.py), `at` made seconds of the run."""
+    events = []
+    for path in sorted(folder.glob("intake-*.jsonl")):
+        for line in path.read_text().splitlines():
+            event = json.loads(line)
+            event["at"] -= start
+            event["pid"] = path.stem.split("-")[1]
+            events.append(event)
+    return events
+
+
+def trace_report(dues, latencies, probe: ClientProbe, events: list[dict], worst: int = 8) -> None:
+    """Where the time went in the worst 1 s windows (by p99), and over the whole run."""
+    per_second: dict[int, list[float]] = {}
+    for due, latency in zip(dues, latencies):
+        per_second.setdefault(int(due), []).append(latency)
+    ranked = sorted(per_second, key=lambda k: percentile(per_second[k], 99), reverse=True)[:worst]
+
+    def within(rows, second, key=lambda r: r[0]):
+        return [r for r in rows if second <= key(r) < second + 1]
+
+    def top(values):
+        return f"{max(values):,.0f}" if values else "–"
+
+    groups = [e for e in events if e["k"] == "group"]
+    gcs = [e for e in events if e["k"] == "gc"]
+    lags = [e for e in events if e["k"] == "lag"]
+    print("\nTrace (`--trace`): the worst 1 s windows by p99 (requests due in that second); server figures are "
+          "for group commits / pauses that ended in it, max over both processes; client = this load client.\n")
+    print("| second | p99 ms | client: late write max / loop lag max / GC max ms | groups | batch max | "
+          "queue wait max | accept max | BEGIN max | COMMIT max | server GC ms (gen 2 count) | server loop lag max |")
+    print("|---|---:|---|---:|---:|---:|---:|---:|---:|---|---:|")
+    for k in sorted(ranked):
+        g = within(groups, k, lambda e: e["at"])
+        c = within(gcs, k, lambda e: e["at"])
+        lag = within(lags, k, lambda e: e["at"])
+        client = (f"{top([m for _, m in within(probe.sent, k)])} / {top([m for _, m in within(probe.lag, k)])} / "
+                  f"{top([m for _, _, m in within(probe.gc, k)])}")
+        print(f"| {k}–{k + 1} s | {percentile(per_second[k], 99):,.0f} | {client} | {len(g)} | "
+              f"{top([e['n'] for e in g])} | {top([e['wait'] for e in g])} | {top([e['accept'] for e in g])} | "
+              f"{top([e['begin'] for e in g])} | {top([e['commit'] for e in g])} | "
+              f"{sum(e['ms'] for e in c):,.0f} ({sum(1 for e in c if e['gen'] == 2)}) | {top([e['ms'] for e in lag])} |")
+
+    def spread(values):
+        if not values:
+            return "–"
+        return (f"p50 {percentile(values, 50):,.1f} / p99 {percentile(values, 99):,.1f} / max {max(values):,.1f}")
+
+    print("\nWhole run: group commits " + f"{len(groups):,}" + f", batch {spread([e['n'] for e in groups])}; "
+          f"queue wait ms {spread([e['wait'] for e in groups])} (of it, waiting for the other writer's turn: "
+          f"{spread([e.get('turn', 0.0) for e in groups])}); accept ms {spread([e['accept'] for e in groups])}; "
+          f"BEGIN ms {spread([e['begin'] for e in groups])}; COMMIT ms {spread([e['commit'] for e in groups])}; "
+          f"writer CPU ms in accept {spread([e.get('cpu', 0.0) for e in groups])}.  ")
+    for gen in (0, 1, 2):
+        server = [e["ms"] for e in gcs if e["gen"] == gen]
+        client = [m for _, g, m in probe.gc if g == gen]
+        server_cpu = [e.get("cpu", 0.0) for e in gcs if e["gen"] == gen]
+        print(f"GC gen {gen}: server (pauses of 1 ms or more, all of gen 2) {len(server)}, max "
+              f"{top(server)} ms, total {sum(server):,.0f} ms (CPU in them {sum(server_cpu):,.0f} ms, max "
+              f"{top(server_cpu)}); client {len(client)}, max {top(client)} ms.  ")
+    ckpts = [e for e in events if e["k"] == "ckpt"]
+    if ckpts:
+        print(f"WAL checkpoints on their own thread: {len(ckpts)}, ms {spread([e['ms'] for e in ckpts])}, frames "
+              f"copied {spread([e['copied'] for e in ckpts])}.  ")
+    late = [m for _, m in probe.sent]
+    print(f"Server loop lag >= 5 ms: {len(lags)} times, max {top([e['ms'] for e in lags])} ms; client loop lag "
+          f"{spread([m for _, m in probe.lag])} ms; client late writes (ms after due) {spread(late)}.")
 
 
 def windows(dues: list[float], latencies: list[float], width: float) -> list[tuple[float, int, int, float, float]]:
@@ -197,6 +309,23 @@ def drain(cli: list[str], env: dict, unique: int) -> tuple[float, int]:
     return time.perf_counter() - began, worker.returncode
 
 
+def tree_cpu_seconds(pid: int) -> float:
+    """User + system CPU seconds of `pid` and every process under it (Linux /proc); what the server spent,
+    whatever else the machine was doing, so that runs on a loaded machine still compare."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total, todo = 0.0, [pid]
+    while todo:
+        current = todo.pop()
+        try:
+            fields = Path(f"/proc/{current}/stat").read_text().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / ticks
+            for task in Path(f"/proc/{current}/task").iterdir():
+                todo.extend(int(child) for child in (task / "children").read_text().split())
+        except (OSError, IndexError, ValueError):
+            continue
+    return total
+
+
 def wait_for(port: int, timeout: float = 60) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -223,6 +352,9 @@ def main(argv=None) -> int:
     parser.add_argument("--no-drain", action="store_true",
                         help="sustained: stop after counting the stored deliveries (no processing; posts not checked)")
     parser.add_argument("--window", type=float, default=10, help="seconds per window of the sustained report")
+    parser.add_argument("--trace", action="store_true",
+                        help="time the server's group commits, GC pauses and loop lag (PARLEY_INTAKE_TRACE) and the "
+                             "client's own stalls; report the worst 1 s windows")
     args = parser.parse_args(argv)
     if args.window <= 0 or args.seconds <= 0 or args.rate <= 0:
         parser.error("--rate, --seconds and --window must be positive")
@@ -240,6 +372,8 @@ def main(argv=None) -> int:
     else:
         env.pop("DATABASE_URL", None)
         label = "SQLite (WAL)"
+    if args.trace:
+        env["PARLEY_INTAKE_TRACE"] = str(tmp / "trace")
     os.environ.update(env)
     if not args.database_url:
         os.environ.pop("DATABASE_URL", None)
@@ -268,9 +402,16 @@ def main(argv=None) -> int:
     try:
         wait_for(port)
         cpu_before = os.times()
+        server_cpu_before = tree_cpu_seconds(server.pid)
         dues: list[float] = []
-        latencies, statuses, elapsed = asyncio.run(load(port, requests, args.rate, args.connections, dues))
+        probe = ClientProbe() if args.trace else None
+        if probe is not None:
+            probe.install()
+        latencies, statuses, elapsed = asyncio.run(load(port, requests, args.rate, args.connections, dues, probe))
+        if probe is not None:
+            probe.remove()
         cpu_after = os.times()
+        server_cpu = tree_cpu_seconds(server.pid) - server_cpu_before
     finally:
         server.terminate()
         try:
@@ -305,7 +446,8 @@ def main(argv=None) -> int:
     print(f"Machine: {platform.node()}, {os.cpu_count()} CPUs ({platform.processor() or platform.machine()}), "
           f"load average before {load_before:.1f}, after {os.getloadavg()[0]:.1f}; Python {platform.python_version()}; "
           f"`parley serve --no-worker --no-access-log --workers {args.workers}`; client: {args.connections} keep-alive connections "
-          f"in this process ({client_cpu:.1f} s CPU).\n")
+          f"in this process ({client_cpu:.1f} s CPU); server processes {server_cpu:.1f} s CPU during the load "
+          f"({server_cpu * 1000 / max(len(latencies), 1):.2f} ms a request).\n")
     print("| offered | achieved | requests | 200 | other | p50 ms | p95 ms | p99 ms | unique ids | deliveries stored | posts | lost / doubled | dead | processing |")
     print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
     other = ", ".join(f"{k}: {v}" for k, v in sorted(statuses.items()) if k != 200) or "0"
@@ -326,6 +468,9 @@ def main(argv=None) -> int:
             print(f"| {begin:g}–{begin + args.window:g} s | {due:,} | {done:,} | {done / args.window:,.0f} | "
                   f"{shown[0]} | {shown[1]} |")
         print(f"| overall | {len(latencies):,} | {len(latencies):,} | {achieved:,.0f} | {p50:,.1f} | {p99:,.1f} |")
+    if args.trace:
+        time.sleep(1)  # the servers' trace threads flush every half second
+        trace_report(dues, latencies, probe, read_trace(tmp / "trace", probe.start))
     target = achieved >= TARGET_RATE * 0.98 and p99 < TARGET_P99_MS
     print(f"\nTarget {TARGET_RATE:,}/s with p99 < {TARGET_P99_MS} ms: {'met' if target else 'not met'}; "
           f"lost or doubled: {'none' if deliveries == unique == stored_before and (processing_s is None or posts == unique) else 'SOME'}"

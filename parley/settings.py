@@ -285,6 +285,16 @@ PARLEY_META_VERIFY_TOKEN = env_str("PARLEY_META_VERIFY_TOKEN", "")
 PARLEY_WEBHOOK_MAX_BYTES = env_int("PARLEY_WEBHOOK_MAX_BYTES", 1_048_576, 1024)
 # Most webhook deliveries one server process stores in one transaction (group commit, ASGI path).
 PARLEY_WEBHOOK_BATCH_MAX = env_int("PARLEY_WEBHOOK_BATCH_MAX", 256, 1)
+# A folder to write a timing trace of the webhook intake to (group commits, GC pauses, event-loop
+# lag; parley/platforms/intaketrace.py). Empty (the default): nothing is measured.
+PARLEY_INTAKE_TRACE = env_str("PARLEY_INTAKE_TRACE", "")
+# Freeze the objects alive after the ASGI app has loaded (gc.freeze), so full garbage collections
+# skip them (parley/server/gctune.py): they stopped a busy server for up to 300 ms.
+PARLEY_GC_FREEZE = env_bool("PARLEY_GC_FREEZE", True)
+# SQLite: seconds between the webhook writer's WAL checkpoints, run by a thread of their own instead
+# of inside the writer's commits (parley/platforms/intake.py, Checkpointer). 0 (the default): inside
+# the commits, as SQLite does; the thread did not shorten the tail measurably (docs/benchmarks.md).
+PARLEY_SQLITE_CHECKPOINT_SECONDS = env_float("PARLEY_SQLITE_CHECKPOINT_SECONDS", 0.0, 0.0)
 # Outbox: attempts before a send fails for good, first retry delay (doubles each time, capped), HTTP timeout.
 PARLEY_OUTBOX_MAX_ATTEMPTS = env_int("PARLEY_OUTBOX_MAX_ATTEMPTS", 6, 1)
 PARLEY_OUTBOX_BACKOFF_SECONDS = env_float("PARLEY_OUTBOX_BACKOFF_SECONDS", 30.0, 0.0)
