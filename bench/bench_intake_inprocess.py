@@ -35,7 +35,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.bench_webhooks import ACCOUNT, SECRET, _pg_admin, _with_db  # noqa: E402
+from bench.bench_webhooks import ACCOUNT, SECRET, _pg_admin, fresh_database  # noqa: E402
 
 BENCH_DB = "parley_bench_intake"
 
@@ -154,14 +154,7 @@ def main(argv=None) -> int:
     tmp = Path(tempfile.mkdtemp(prefix="parley-bench-intake-"))
     os.environ.update(PARLEY_DATA_DIR=str(tmp), PARLEY_X_CONSUMER_SECRET=SECRET, PARLEY_LOG_LEVEL="WARNING",
                       PARLEY_TRIAGE_ENABLED="false", DJANGO_SETTINGS_MODULE="parley.settings")
-    if args.database_url:
-        _pg_admin(args.database_url, f"DROP DATABASE IF EXISTS {BENCH_DB}")
-        _pg_admin(args.database_url, f"CREATE DATABASE {BENCH_DB}")
-        os.environ["DATABASE_URL"] = _with_db(args.database_url, BENCH_DB)
-        label = "PostgreSQL"
-    else:
-        os.environ.pop("DATABASE_URL", None)
-        label = "SQLite (WAL)"
+    label = fresh_database(args.database_url, BENCH_DB)
     import django
 
     django.setup()

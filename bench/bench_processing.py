@@ -43,7 +43,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.bench_webhooks import _pg_admin, _with_db  # noqa: E402
+from bench.bench_webhooks import _pg_admin, fresh_database  # noqa: E402
 
 BENCH_DB = "parley_bench_processing"
 X_ACCOUNT = "1001"
@@ -188,14 +188,7 @@ def main(argv=None) -> int:
     tmp = Path(tempfile.mkdtemp(prefix="parley-bench-processing-"))
     os.environ.update(PARLEY_DATA_DIR=str(tmp), PARLEY_LOG_LEVEL="WARNING", DJANGO_SETTINGS_MODULE="parley.settings",
                       PARLEY_TRIAGE_ENABLED="true" if args.triage == "on" else "false")
-    if args.database_url:
-        _pg_admin(args.database_url, f"DROP DATABASE IF EXISTS {args.bench_db}")
-        _pg_admin(args.database_url, f"CREATE DATABASE {args.bench_db}")
-        os.environ["DATABASE_URL"] = _with_db(args.database_url, args.bench_db)
-        label = "PostgreSQL"
-    else:
-        os.environ.pop("DATABASE_URL", None)
-        label = "SQLite (WAL)"
+    label = fresh_database(args.database_url, args.bench_db)
     import django
 
     django.setup()

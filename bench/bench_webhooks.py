@@ -64,6 +64,18 @@ def _pg_admin(url: str, sql: str) -> None:
         conn.execute(sql)
 
 
+def fresh_database(database_url: str, name: str) -> str:
+    """Point DATABASE_URL at a new, empty benchmark database (PostgreSQL: `name`, dropped and created
+    again; SQLite when database_url is empty: the file under PARLEY_DATA_DIR). Returns its label."""
+    if not database_url:
+        os.environ.pop("DATABASE_URL", None)
+        return "SQLite (WAL)"
+    _pg_admin(database_url, f"DROP DATABASE IF EXISTS {name}")
+    _pg_admin(database_url, f"CREATE DATABASE {name}")
+    os.environ["DATABASE_URL"] = _with_db(database_url, name)
+    return "PostgreSQL"
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
