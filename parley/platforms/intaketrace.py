@@ -23,10 +23,13 @@ from __future__ import annotations
 import asyncio
 import gc
 import json
+import logging
 import os
 import threading
 import time
 from pathlib import Path
+
+log = logging.getLogger(__name__)
 
 GC_MIN_MS = 1.0
 LAG_SLEEP_S = 0.010
@@ -64,8 +67,11 @@ class Tracer:
         with self._lock:
             lines, self._lines = self._lines, []
         if lines:
-            with self.path.open("a") as out:
-                out.write("\n".join(lines) + "\n")
+            try:
+                with self.path.open("a") as out:
+                    out.write("\n".join(lines) + "\n")
+            except OSError as error:  # a full disk or a removed folder: drop the lines, never the intake
+                log.warning("intake trace: could not write %s (%s); %d lines dropped", self.path, error, len(lines))
 
     def _flusher(self) -> None:
         while not self._stopped.wait(0.5):
@@ -112,7 +118,11 @@ def tracer() -> Tracer | None:
         from django.conf import settings
 
         folder = getattr(settings, "PARLEY_INTAKE_TRACE", "")
-        _tracer = Tracer(folder) if folder else None
+        try:
+            _tracer = Tracer(folder) if folder else None
+        except OSError as error:  # an unwritable folder turns tracing off, not the intake
+            log.error("PARLEY_INTAKE_TRACE=%s cannot be written (%s): intake trace off", folder, error)
+            _tracer = None
         _checked = True
     return _tracer
 
@@ -129,22 +139,18 @@ def timed_connection(connection) -> dict:
         connection, "_start_transaction_under_autocommit") else None
     commit_inner = connection._commit
 
-    def commit():
-        started = time.perf_counter()
-        try:
-            return commit_inner()
-        finally:
-            timings["commit"] = timings.get("commit", 0.0) + (time.perf_counter() - started) * 1000
-
-    connection._commit = commit
-    if begin_inner is not None:
-        def begin():
+    def timed(name, inner):
+        def run():
             started = time.perf_counter()
             try:
-                return begin_inner()
+                return inner()
             finally:
-                timings["begin"] = timings.get("begin", 0.0) + (time.perf_counter() - started) * 1000
+                timings[name] = timings.get(name, 0.0) + (time.perf_counter() - started) * 1000
 
-        connection._start_transaction_under_autocommit = begin
+        return run
+
+    connection._commit = timed("commit", commit_inner)
+    if begin_inner is not None:
+        connection._start_transaction_under_autocommit = timed("begin", begin_inner)
     connection._parley_timings = timings
     return timings

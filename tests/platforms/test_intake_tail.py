@@ -272,3 +272,25 @@ def test_the_urlconf_is_loaded_before_the_freeze_so_full_collections_skip_it(set
         assert len(gc.get_objects()) < 5000  # what a full collection still walks
     finally:
         gc.unfreeze()
+
+
+def test_an_unwritable_trace_folder_turns_the_trace_off_not_the_intake(tmp_path, fresh_tracer, settings, caplog):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    settings.PARLEY_INTAKE_TRACE = str(blocker / "trace")  # a folder can't be made under a file
+    assert intaketrace.tracer() is None
+    assert "intake trace off" in caplog.text
+
+
+def test_a_trace_that_cannot_be_written_drops_its_lines_and_goes_on(tmp_path, caplog):
+    made = intaketrace.Tracer(str(tmp_path / "trace"))
+    try:
+        made.path.mkdir()  # the trace file's name is now a folder: every write fails
+        made.record("commit", ms=1.0)
+        made.flush()
+        assert "1 lines dropped" in caplog.text
+        made.record("commit", ms=2.0)
+        made.flush()  # still working, nothing kept back
+        assert made._lines == []
+    finally:
+        made.close()
